@@ -1,0 +1,238 @@
+/**
+ * Linux network fixtures driven through `ip`: network namespaces, veth pairs
+ * and 802.1Q subinterfaces. Each fixture registers its undo with a
+ * {@linkcode TestScope}, so it is removed when the test ends, fails or is
+ * interrupted. Names get a random suffix so parallel tests never collide.
+ *
+ * @module
+ */
+import { run } from "./command.ts";
+import type { TestScope } from "./scope.ts";
+
+/** Linux's limit for interface names (IFNAMSIZ - 1). */
+export const MAX_IFNAME = 15;
+
+/**
+ * A short unique name: `prefix` plus random lowercase letters and digits.
+ *
+ * @example A veth name
+ * ```ts
+ * import { uniqueName } from "./netlink.ts";
+ * const n = uniqueName("nm");
+ * if (n.length > 15 || !n.startsWith("nm")) throw new Error("bad name");
+ * ```
+ *
+ * @param prefix Fixed start of the name.
+ * @param length Number of random characters (default 5).
+ * @returns The name.
+ */
+export function uniqueName(prefix: string, length = 5): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  let s = prefix;
+  for (const b of bytes) s += alphabet[b % alphabet.length];
+  if (s.length > MAX_IFNAME) {
+    throw new RangeError(`Name '${s}' is longer than ${MAX_IFNAME} characters: shorten the prefix`);
+  }
+  return s;
+}
+
+/** A network namespace owned by a test. */
+export interface Netns {
+  /** Its name (for `ip netns exec`). */
+  name: string;
+}
+
+/**
+ * Creates a network namespace with `lo` up, removed when the scope closes.
+ *
+ * @example Run ping inside a namespace
+ * ```ts ignore
+ * await using scope = new TestScope("ns");
+ * const ns = await netns(scope);
+ * await run("ping", ["-c1", "127.0.0.1"], { netns: ns.name });
+ * ```
+ *
+ * @param scope The test scope that owns it.
+ * @param prefix Name prefix (default "nms").
+ * @returns The namespace.
+ */
+export async function netns(scope: TestScope, prefix = "nms"): Promise<Netns> {
+  const name = uniqueName(prefix, 6);
+  await run("ip", ["netns", "add", name]);
+  scope.defer(`netns ${name}`, async () => {
+    await run("ip", ["netns", "del", name]);
+  });
+  await run("ip", ["link", "set", "lo", "up"], { netns: name });
+  return { name };
+}
+
+/** The two ends of a veth pair. */
+export interface VethPair {
+  /** First end (in `nsA` when given). */
+  a: string;
+  /** Second end (in `nsB` when given). */
+  b: string;
+}
+
+/** Options of {@linkcode vethPair}. */
+export interface VethOptions {
+  /** Name prefix (default "nmv"); the ends get suffixes "a" and "b". */
+  prefix?: string;
+  /** Namespace for end `a`. */
+  nsA?: Netns;
+  /** Namespace for end `b`. */
+  nsB?: Netns;
+  /** Address with prefix length for end `a`, e.g. "10.9.0.1/24". */
+  addrA?: string;
+  /** Address with prefix length for end `b`. */
+  addrB?: string;
+  /** Bring both ends up (default true). */
+  up?: boolean;
+}
+
+/**
+ * Creates a veth pair, optionally moving its ends into namespaces and giving
+ * them addresses; deleted when the scope closes (deleting one end deletes both).
+ *
+ * @example A pair between two namespaces
+ * ```ts ignore
+ * await using scope = new TestScope("veth");
+ * const [n1, n2] = [await netns(scope), await netns(scope)];
+ * const v = await vethPair(scope, { nsA: n1, nsB: n2, addrA: "10.9.0.1/24", addrB: "10.9.0.2/24" });
+ * ```
+ *
+ * @param scope The test scope that owns it.
+ * @param options See {@linkcode VethOptions}.
+ * @returns The end names.
+ */
+export async function vethPair(scope: TestScope, options: VethOptions = {}): Promise<VethPair> {
+  const base = uniqueName(options.prefix ?? "nmv", 5);
+  const pair = { a: `${base}a`, b: `${base}b` };
+  await run("ip", ["link", "add", pair.a, "type", "veth", "peer", "name", pair.b]);
+  scope.defer(`veth ${pair.a}`, async () => {
+    const r = await run("ip", ["link", "del", pair.a], {
+      check: false,
+      netns: options.nsA?.name,
+    });
+    // Deleting a namespace deletes the veth inside it: "cannot find device" is fine then.
+    if (r.code !== 0 && !/Cannot find device|does not exist/i.test(r.stderr)) {
+      throw new Error(`ip link del ${pair.a} failed: ${r.stderr.trim()}`);
+    }
+  });
+  for (
+    const [end, ns, addr] of [[pair.a, options.nsA, options.addrA], [
+      pair.b,
+      options.nsB,
+      options.addrB,
+    ]] as const
+  ) {
+    if (ns) await run("ip", ["link", "set", end, "netns", ns.name]);
+    if (addr) await run("ip", ["addr", "add", addr, "dev", end], { netns: ns?.name });
+    if (options.up ?? true) await run("ip", ["link", "set", end, "up"], { netns: ns?.name });
+  }
+  return pair;
+}
+
+/**
+ * Whether this kernel can create 802.1Q subinterfaces (CONFIG_VLAN_8021Q).
+ * Some CI kernels cannot; tests that need Linux VLAN peers skip with this reason.
+ *
+ * @example Skip without 802.1Q
+ * ```ts ignore
+ * if (!(await linuxHas8021q())) t.skip("this kernel has no 802.1Q support (CONFIG_VLAN_8021Q)");
+ * ```
+ *
+ * @returns true when `ip link add ... type vlan` works here.
+ */
+export async function linuxHas8021q(): Promise<boolean> {
+  const probe = uniqueName("nmq", 5);
+  const made = await run(
+    "ip",
+    ["link", "add", probe, "type", "veth", "peer", "name", `${probe}p`],
+    {
+      check: false,
+    },
+  );
+  if (made.code !== 0) return false;
+  try {
+    const r = await run("ip", [
+      "link",
+      "add",
+      "link",
+      probe,
+      "name",
+      `${probe}.9`,
+      "type",
+      "vlan",
+      "id",
+      "9",
+    ], {
+      check: false,
+    });
+    return r.code === 0;
+  } finally {
+    await run("ip", ["link", "del", probe], { check: false });
+  }
+}
+
+/** Options of {@linkcode vlanSubinterface}. */
+export interface VlanSubinterfaceOptions {
+  /** Namespace of the parent interface. */
+  netns?: Netns;
+  /** Address with prefix length, e.g. "10.10.0.1/24". */
+  addr?: string;
+  /** 802.1Q (default) or 802.1ad. */
+  protocol?: "802.1Q" | "802.1ad";
+}
+
+/**
+ * Creates a Linux VLAN subinterface `PARENT.VID` (`ip link add link PARENT
+ * name PARENT.VID type vlan id VID`), up, with an optional address.
+ *
+ * @example VLAN 10 on a veth end
+ * ```ts ignore
+ * const sub = await vlanSubinterface(scope, "nmvxxxxa", 10, { addr: "10.10.0.1/24" });
+ * ```
+ *
+ * @param scope The test scope that owns it.
+ * @param parent The parent interface.
+ * @param vid The VLAN id (1..4094).
+ * @param options See {@linkcode VlanSubinterfaceOptions}.
+ * @returns The subinterface name.
+ */
+export async function vlanSubinterface(
+  scope: TestScope,
+  parent: string,
+  vid: number,
+  options: VlanSubinterfaceOptions = {},
+): Promise<string> {
+  if (!Number.isInteger(vid) || vid < 1 || vid > 4094) {
+    throw new RangeError(`Invalid VLAN id ${vid}: expected 1..4094`);
+  }
+  const name = `${parent}.${vid}`.slice(0, MAX_IFNAME);
+  const ns = options.netns?.name;
+  await run("ip", [
+    "link",
+    "add",
+    "link",
+    parent,
+    "name",
+    name,
+    "type",
+    "vlan",
+    "protocol",
+    options.protocol ?? "802.1Q",
+    "id",
+    String(vid),
+  ], { netns: ns });
+  scope.defer(`vlan ${name}`, async () => {
+    const r = await run("ip", ["link", "del", name], { netns: ns, check: false });
+    if (r.code !== 0 && !/Cannot find device|does not exist/i.test(r.stderr)) {
+      throw new Error(`ip link del ${name} failed: ${r.stderr.trim()}`);
+    }
+  });
+  if (options.addr) await run("ip", ["addr", "add", options.addr, "dev", name], { netns: ns });
+  await run("ip", ["link", "set", name, "up"], { netns: ns });
+  return name;
+}
