@@ -14,7 +14,7 @@ CFLAGS    ?= -O2 -g
 SANFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ALL_CFLAGS = $(CSTD) $(CWARN) $(CFLAGS) -fPIC -Iffi/include -Ikernel
 
-.PHONY: all deps build demo test test-c test-ts lint layout layout-check bench vm-test install clean
+.PHONY: all deps build demo test print-c-tests test-c test-ts lint layout layout-check bench vm-test install clean
 
 all: build
 
@@ -39,9 +39,10 @@ lint: deps
 	$(DENO) check mod.ts scripts/ tests/
 
 test: deps build
-	@$(MAKE) --no-print-directory test-c
-	@$(MAKE) --no-print-directory lint
-	@$(MAKE) --no-print-directory test-ts
+	@scripts/run-tests.sh
+
+print-c-tests:
+	@echo $(C_TESTS)
 
 test-c: $(C_TESTS)
 	@set -e; for t in $(C_TESTS); do echo "== $$t"; $$t; done
