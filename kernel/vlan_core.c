@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * vlan_core.c - the per-frame VLAN decision (see vlan_core.h and the rules in
+ * kernel/README.md). No allocation, no locks: the caller holds whatever lock
+ * protects the table while it runs.
+ */
+#include "vlan_core.h"
+
+#define VV_TPID_OFF	12	/* ethertype / TPID after the two MACs */
+#define VV_TCI_OFF	14
+#define VV_VID_MASK	0x0fff
+#define VV_PRIO_MASK	0xf000	/* PCP and DEI */
+
+void vv_table_init(struct vv_table *t, uint16_t flags, uint16_t native_vid)
+{
+	unsigned int i;
+
+	t->trunk_port = VV_NOPORT;
+	t->flags = flags;
+	t->native_vid = native_vid;
+	for (i = 0; i < VV_TABLE_PORTS; i++)
+		t->port_vid[i] = VV_VID_NONE;
+	for (i = 0; i < VV_VID_COUNT; i++)
+		t->vid_port[i] = VV_NOPORT;
+}
+
+int vv_table_apply(struct vv_table *t, const struct vv_table_edit *e)
+{
+	if (e->port >= VV_TABLE_PORTS)
+		return -EINVAL;
+	switch (e->kind) {
+	case VV_EDIT_TRUNK_SET:
+		t->trunk_port = e->port;
+		return 0;
+	case VV_EDIT_TRUNK_CLEAR:
+		t->trunk_port = VV_NOPORT;
+		return 0;
+	case VV_EDIT_ACCESS_SET:
+		if (e->vid > VV_VID_MAX)
+			return -EINVAL;
+		t->port_vid[e->port] = e->vid;
+		t->vid_port[e->vid] = e->port;
+		return 0;
+	case VV_EDIT_ACCESS_CLEAR:
+		if (e->vid > VV_VID_MAX)
+			return -EINVAL;
+		t->port_vid[e->port] = VV_VID_NONE;
+		t->vid_port[e->vid] = VV_NOPORT;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* 1 and the total length when the fragment list is usable, else 0. */
+static int frame_total(const struct vv_frag *f, unsigned int nfrags,
+		       uint32_t *total)
+{
+	unsigned int i;
+
+	*total = 0;
+	if (nfrags == 0)
+		return 0;
+	for (i = 0; i < nfrags; i++) {
+		if (f[i].len > f[i].cap || (f[i].len && !f[i].buf))
+			return 0;
+		if (*total + f[i].len < *total || *total + f[i].len > 0xffffff)
+			return 0;
+		*total += f[i].len;
+	}
+	return 1;
+}
+
+uint32_t vv_frame_len(const struct vv_frag *f, unsigned int nfrags)
+{
+	uint32_t total;
+
+	return frame_total(f, nfrags, &total) ? total : 0;
+}
+
+/* Fragment holding logical byte pos (pos < total); *in gets the offset. */
+static unsigned int locate(const struct vv_frag *f, unsigned int nfrags,
+			   uint32_t pos, uint32_t *in)
+{
+	unsigned int i;
+
+	for (i = 0; i < nfrags; i++) {
+		if (pos < f[i].len) {
+			*in = pos;
+			return i;
+		}
+		pos -= f[i].len;
+	}
+	*in = 0;
+	return nfrags;	/* not reached for pos < total */
+}
+
+static uint8_t get8(const struct vv_frag *f, unsigned int n, uint32_t pos)
+{
+	uint32_t in;
+	unsigned int i = locate(f, n, pos, &in);
+
+	return i < n ? f[i].buf[in] : 0;
+}
+
+static void put8(struct vv_frag *f, unsigned int n, uint32_t pos, uint8_t v)
+{
+	uint32_t in;
+	unsigned int i = locate(f, n, pos, &in);
+
+	if (i < n)
+		f[i].buf[in] = v;
+}
+
+static uint16_t get16(const struct vv_frag *f, unsigned int n, uint32_t pos)
+{
+	return (uint16_t)(get8(f, n, pos) << 8 | get8(f, n, pos + 1));
+}
+
+static void put16(struct vv_frag *f, unsigned int n, uint32_t pos, uint16_t v)
+{
+	put8(f, n, pos, (uint8_t)(v >> 8));
+	put8(f, n, pos + 1, (uint8_t)v);
+}
+
+/*
+ * Move the logical bytes [from, end) by VV_TAG_LEN towards the end; the
+ * lengths already include the 4 new bytes. Copies run back to front in
+ * chunks that are contiguous in both the source and the destination.
+ */
+static void shift_up(struct vv_frag *f, unsigned int n, uint32_t from,
+		     uint32_t end)
+{
+	while (end > from) {
+		uint32_t s_in, d_in, chunk;
+		unsigned int s = locate(f, n, end - 1, &s_in);
+		unsigned int d = locate(f, n, end - 1 + VV_TAG_LEN, &d_in);
+
+		chunk = end - from;
+		if (chunk > s_in + 1)
+			chunk = s_in + 1;
+		if (chunk > d_in + 1)
+			chunk = d_in + 1;
+		memmove(f[d].buf + d_in + 1 - chunk,
+			f[s].buf + s_in + 1 - chunk, chunk);
+		end -= chunk;
+	}
+}
+
+/* Move the logical bytes [from + 4, end) to [from, end - 4), front first. */
+static void shift_down(struct vv_frag *f, unsigned int n, uint32_t from,
+		       uint32_t end)
+{
+	uint32_t src = from + VV_TAG_LEN;
+
+	while (src < end) {
+		uint32_t s_in, d_in, chunk;
+		unsigned int s = locate(f, n, src, &s_in);
+		unsigned int d = locate(f, n, src - VV_TAG_LEN, &d_in);
+
+		chunk = end - src;
+		if (chunk > f[s].len - s_in)
+			chunk = f[s].len - s_in;
+		if (chunk > f[d].len - d_in)
+			chunk = f[d].len - d_in;
+		memmove(f[d].buf + d_in, f[s].buf + s_in, chunk);
+		src += chunk;
+	}
+}
+
+int vv_frame_tag(struct vv_frag *f, unsigned int nfrags, uint32_t l2off,
+		 uint16_t tpid, uint16_t tci)
+{
+	uint32_t total, at = l2off + VV_TPID_OFF;
+	struct vv_frag *last;
+
+	if (!frame_total(f, nfrags, &total) || l2off > 0xffff)
+		return VV_DROP_BAD_FRAGS;
+	if (total < l2off + VV_ETH_HLEN)
+		return VV_DROP_SHORT;
+	last = &f[nfrags - 1];
+	if (last->cap - last->len < VV_TAG_LEN || !last->buf)
+		return VV_DROP_NOROOM;
+	last->len += VV_TAG_LEN;
+	shift_up(f, nfrags, at, total);
+	put16(f, nfrags, at, tpid);
+	put16(f, nfrags, at + 2, tci);
+	return VV_FWD;
+}
+
+int vv_frame_untag(struct vv_frag *f, unsigned int nfrags, uint32_t l2off)
+{
+	uint32_t total, at = l2off + VV_TPID_OFF, cut = VV_TAG_LEN;
+	unsigned int i;
+
+	if (!frame_total(f, nfrags, &total) || l2off > 0xffff)
+		return VV_DROP_BAD_FRAGS;
+	if (total < l2off + VV_ETH_HLEN + VV_TAG_LEN)
+		return VV_DROP_SHORT;
+	shift_down(f, nfrags, at, total);
+	/* Give the last 4 bytes back, from the last fragment backwards. */
+	for (i = nfrags; i-- > 0 && cut;) {
+		uint32_t take = f[i].len < cut ? f[i].len : cut;
+
+		f[i].len -= take;
+		cut -= take;
+	}
+	return VV_FWD;
+}
+
+static int is_tag_tpid(uint16_t type)
+{
+	return type == VV_TPID_8021Q || type == VV_TPID_8021AD ||
+	       type == VV_TPID_QINQ_OLD;
+}
+
+/* A frame from the trunk: to the access side of its VID. */
+static int from_trunk(const struct vv_table *t, struct vv_frag *f,
+		      unsigned int n, uint32_t l2off, uint32_t *dst)
+{
+	uint16_t tpid = (t->flags & VV_OPT_DOT1AD) ? VV_TPID_8021AD :
+						     VV_TPID_8021Q;
+	uint32_t total = vv_frame_len(f, n);
+	uint16_t type, tci, vid;
+	uint32_t port;
+
+	if (total < l2off + VV_ETH_HLEN)
+		return VV_DROP_SHORT;
+	type = get16(f, n, l2off + VV_TPID_OFF);
+	if (type != tpid) {
+		/* Untagged (for this trunk's TPID): the native VLAN. */
+		if (!(t->flags & VV_OPT_NATIVE))
+			return VV_DROP_UNTAGGED;
+		port = t->vid_port[t->native_vid];
+		if (port == VV_NOPORT)
+			return VV_DROP_UNKNOWN_VID;
+		*dst = port;
+		return VV_FWD;
+	}
+	if (total < l2off + VV_ETH_HLEN + VV_TAG_LEN)
+		return VV_DROP_SHORT;
+	tci = get16(f, n, l2off + VV_TCI_OFF);
+	vid = tci & VV_VID_MASK;
+	if (vid == VV_VID_RESERVED)
+		return VV_DROP_RESERVED_VID;
+	/* With a native VLAN, priority-tagged frames belong to it. */
+	if (vid == 0 && (t->flags & VV_OPT_NATIVE))
+		vid = t->native_vid;
+	port = t->vid_port[vid];
+	if (port == VV_NOPORT)
+		return VV_DROP_UNKNOWN_VID;
+	if (t->flags & VV_OPT_KEEP_PCP) {
+		/* Leave a priority tag: VID 0, PCP and DEI kept. */
+		put16(f, n, l2off + VV_TCI_OFF, tci & VV_PRIO_MASK);
+	} else {
+		int v = vv_frame_untag(f, n, l2off);
+
+		if (v != VV_FWD)
+			return v;
+	}
+	*dst = port;
+	return VV_FWD;
+}
+
+/* A frame from the access side of VID vid: to the trunk. */
+static int from_access(const struct vv_table *t, uint16_t vid,
+		       struct vv_frag *f, unsigned int n, uint32_t l2off,
+		       uint32_t *dst)
+{
+	int dot1ad = !!(t->flags & VV_OPT_DOT1AD);
+	int native = (t->flags & VV_OPT_NATIVE) && vid == t->native_vid;
+	uint16_t type, tci;
+
+	if (vv_frame_len(f, n) < l2off + VV_ETH_HLEN)
+		return VV_DROP_SHORT;
+	if (t->trunk_port == VV_NOPORT)
+		return VV_DROP_NO_TRUNK;
+	type = get16(f, n, l2off + VV_TPID_OFF);
+	if (is_tag_tpid(type) && !(dot1ad && type == VV_TPID_8021Q)) {
+		/* Only a priority tag is accepted, and only with KEEP_PCP. */
+		if (!(t->flags & VV_OPT_KEEP_PCP) || type != VV_TPID_8021Q)
+			return VV_DROP_TAGGED;
+		if (vv_frame_len(f, n) < l2off + VV_ETH_HLEN + VV_TAG_LEN)
+			return VV_DROP_SHORT;
+		tci = get16(f, n, l2off + VV_TCI_OFF);
+		if (tci & VV_VID_MASK)
+			return VV_DROP_TAGGED;
+		if (!native)
+			put16(f, n, l2off + VV_TCI_OFF, tci | vid);
+		*dst = t->trunk_port;
+		return VV_FWD;
+	}
+	if (!native) {
+		int v = vv_frame_tag(f, n, l2off,
+				     dot1ad ? VV_TPID_8021AD : VV_TPID_8021Q,
+				     vid);
+
+		if (v != VV_FWD)
+			return v;
+	}
+	*dst = t->trunk_port;
+	return VV_FWD;
+}
+
+int vv_forward(const struct vv_table *t, uint32_t src, struct vv_frag *f,
+	       unsigned int nfrags, uint32_t l2off, uint32_t *dst)
+{
+	uint32_t total;
+	int v;
+
+	*dst = VV_NOPORT;
+	if (!frame_total(f, nfrags, &total) || l2off > 0xffff)
+		return VV_DROP_BAD_FRAGS;
+	if (src != VV_NOPORT && src == t->trunk_port)
+		v = from_trunk(t, f, nfrags, l2off, dst);
+	else if (src < VV_TABLE_PORTS && t->port_vid[src] <= VV_VID_MAX)
+		v = from_access(t, t->port_vid[src], f, nfrags, l2off, dst);
+	else
+		v = VV_DROP_UNKNOWN_PORT;
+	if (v != VV_FWD)
+		*dst = VV_NOPORT;
+	return v;
+}
+
+const char *vv_verdict_name(int verdict)
+{
+	static const char *const names[] = {
+		"forward", "bad-fragments", "short", "no-room", "untagged",
+		"tagged", "reserved-vid", "unknown-vid", "no-trunk",
+		"unknown-port",
+	};
+
+	if (verdict < 0 || verdict > VV_VERDICT_LAST)
+		return "invalid";
+	return names[verdict];
+}
