@@ -1,0 +1,409 @@
+/**
+ * functional: netmap's single-port test driver, same options, events and exit
+ * codes (see `functional --help`): it opens one port (directly with -I, or
+ * from the fd server with -i), sends and expects UDP frames built as
+ * functional's model frame, and exits 0 or 1. Errors are printed by default.
+ *
+ * @example
+ * ```sh
+ * deno run -P=tools scripts/functional.ts -I vale0:a -t 60:a:4 &
+ * deno run -P=tools scripts/functional.ts -I vale0:b -r 60:a:4
+ * ```
+ *
+ * @module
+ */
+
+import {
+  closeFd,
+  ERRNO,
+  layout,
+  NetmapError,
+  openPort,
+  Port,
+  type Ring,
+  SeqpacketSocket,
+} from "../mod.ts";
+import { describeMismatch, functionalFrame, match, nextFill } from "../src/frames/mod.ts";
+import { errorLine, runTool } from "../src/cli/main.ts";
+import { writeAll } from "../src/cli/outcome.ts";
+import {
+  decodeFdResponse,
+  encodeFdRequest,
+  FD_GET,
+  FD_RELEASE,
+  FD_RESPONSE_SIZE,
+  FD_STOP,
+} from "../src/cli/fd_protocol.ts";
+import { fdServerSocket } from "../src/cli/fd_server_args.ts";
+import {
+  FUNCTIONAL,
+  type FunctionalPlan,
+  type FunctionalRunPlan,
+  MAX_FRAME,
+  parseFunctionalArgs,
+  type TxRxEvent,
+} from "../src/cli/functional_args.ts";
+
+/** The poll step of every wait, as in the C tool (ms). */
+const STEP_MS = 100;
+/** Verbosity levels (the C tool's LV_*). */
+const LV_ERROR = 0;
+const LV_SEND_RECV = 2;
+const LV_EXTRA_BUF = 3;
+
+class Failure extends Error {}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+class Log {
+  constructor(readonly level: number) {}
+  at(level: number, msg: string): void {
+    if (this.level >= level) writeAll(Deno.stderr, `${FUNCTIONAL}: ${msg}\n`);
+  }
+}
+
+/** Connects to the fd server, retrying every 100 ms for at most `timeoutSecs`. */
+async function connectServer(timeoutSecs: number): Promise<SeqpacketSocket | undefined> {
+  for (let elapsed = 0;; elapsed += STEP_MS) {
+    try {
+      return await SeqpacketSocket.connect(fdServerSocket(), { timeoutMs: STEP_MS });
+    } catch (e) {
+      if (!(e instanceof NetmapError)) throw e;
+      if (elapsed > timeoutSecs * 1000) return undefined;
+      await sleep(STEP_MS);
+    }
+  }
+}
+
+async function stopServer(timeoutSecs: number, log: Log): Promise<number> {
+  const sock = await connectServer(timeoutSecs);
+  if (sock === undefined) {
+    log.at(LV_SEND_RECV, "fd_server already down");
+    return 0;
+  }
+  try {
+    log.at(LV_SEND_RECV, "shutting down fd_server");
+    sock.send(encodeFdRequest({ action: FD_STOP, name: "" }));
+    // Wait for the server to close its end, so that the next run cannot reach
+    // the old server (finite: the server answers within one request).
+    for (let i = 0; i < 50; i++) {
+      try {
+        if ((await sock.recv({ timeoutMs: STEP_MS })).closed) break;
+      } catch (e) {
+        if (!(e instanceof NetmapError) || e.errno !== ERRNO.ETIMEDOUT) break;
+      }
+    }
+  } finally {
+    sock.close();
+  }
+  return 0;
+}
+
+async function startServer(log: Log): Promise<number> {
+  const script = new URL("./fd-server.ts", import.meta.url).pathname;
+  const config = new URL("../deno.json", import.meta.url).pathname;
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-q", "-P=tools", "--config", config, script, "-f"],
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+      detached: true,
+    }).spawn();
+    child.unref();
+  } catch (e) {
+    log.at(LV_ERROR, `cannot start fd_server: ${errorLine(e)}`);
+    return 0; // as the C tool: -o returns 0 even when the server did not start
+  }
+  // Unlike the C tool, wait (at most 5 s) until the server answers.
+  const sock = await connectServer(5);
+  sock?.close();
+  if (sock === undefined) log.at(LV_ERROR, "fd_server did not come up within 5 s");
+  return 0;
+}
+
+/** Gets the port from the fd server (FD_GET), as a Port over the received fd. */
+async function portFromServer(plan: FunctionalRunPlan): Promise<Port> {
+  const sock = await connectServer(plan.timeoutSecs);
+  if (sock === undefined) {
+    throw new Failure(
+      `cannot reach the fd server at ${fdServerSocket()} (start it with "functional -o")`,
+    );
+  }
+  try {
+    sock.send(encodeFdRequest({ action: FD_GET, name: plan.port }));
+    const msg = await sock.recv({
+      timeoutMs: Math.max(plan.timeoutSecs, 1) * 1000,
+      maxBytes: 4096,
+    });
+    const res = decodeFdResponse(msg.data);
+    if (res === undefined || res.result !== 0 || msg.fd < 0) {
+      if (msg.fd >= 0) closeFd(msg.fd);
+      const errno = res?.result ?? ERRNO.EPROTO;
+      throw new NetmapError({
+        op: "fd server get",
+        port: plan.port,
+        errno: errno === 0 ? ERRNO.EPROTO : errno,
+        detail: res === undefined
+          ? `short reply (${msg.data.length} of ${FD_RESPONSE_SIZE} bytes)`
+          : undefined,
+      });
+    }
+    return Port.fromFd(msg.fd, { name: plan.port, register: res.register });
+  } finally {
+    sock.close();
+  }
+}
+
+async function releaseToServer(name: string): Promise<void> {
+  const sock = await connectServer(0);
+  if (sock === undefined) return;
+  try {
+    sock.send(encodeFdRequest({ action: FD_RELEASE, name }));
+  } finally {
+    sock.close();
+  }
+}
+
+/** Frames of `len` bytes that fit in the free slots of `ring`. */
+function framesFit(ring: Ring, len: number): number {
+  return Math.floor(ring.space() / Math.ceil(len / ring.bufSize));
+}
+
+class Session {
+  readonly #port: Port;
+  readonly #plan: FunctionalRunPlan;
+  readonly #log: Log;
+  readonly #moreFrag: number;
+  readonly #report: number;
+  readonly #bufChanged: number;
+  #extra: number[] = [];
+
+  constructor(port: Port, plan: FunctionalRunPlan, log: Log) {
+    this.#port = port;
+    this.#plan = plan;
+    this.#log = log;
+    const l = layout();
+    this.#moreFrag = l.constant("NS_MOREFRAG");
+    this.#report = l.constant("NS_REPORT");
+    this.#bufChanged = l.constant("NS_BUF_CHANGED");
+  }
+
+  #model(ev: TxRxEvent, fill: number): Uint8Array {
+    return functionalFrame({
+      len: ev.len,
+      fill,
+      src: this.#plan.srcMac,
+      dst: this.#plan.dstMac,
+    });
+  }
+
+  /** -e: swap the extra buffers into the TX slots (kept there, as the C tool does). */
+  swapInExtraBuffers(): void {
+    const list = this.#port.extraBuffers();
+    this.#log.at(LV_EXTRA_BUF, `received ${list.length} extra buffers`);
+    let left = Math.min(list.length, this.#plan.extraBuffers);
+    for (const ring of this.#port.txRings) {
+      for (let i = ring.head; i !== ring.tail && left > 0; i = ring.next(i), left--) {
+        const idx = list.shift()!;
+        list.push(ring.bufIdx(i));
+        ring.setBufIdx(i, idx);
+        ring.setSlotFlags(i, ring.slotFlags(i) | this.#bufChanged);
+      }
+    }
+    this.#extra = list;
+  }
+
+  cleanupExtraBuffers(): void {
+    if (this.#extra.length > 0) this.#port.returnExtraBuffers(this.#extra);
+  }
+
+  async tx(ev: TxRxEvent): Promise<void> {
+    const port = this.#port;
+    const rings = port.txRings;
+    let elapsed = 0;
+    while (rings.reduce((n, r) => n + framesFit(r, ev.len), 0) < ev.num) {
+      if (elapsed > this.#plan.timeoutSecs * 1000) {
+        throw new Failure(`tx: no room for ${ev.num} frames of ${ev.len} bytes (timeout)`);
+      }
+      await sleep(STEP_MS);
+      elapsed += STEP_MS;
+      port.txsync();
+    }
+    let fill = ev.fill;
+    let frame = this.#model(ev, fill);
+    let left = ev.num;
+    for (const ring of rings) {
+      let cap = framesFit(ring, ev.len);
+      let i = ring.head;
+      while (cap > 0 && left > 0) {
+        for (let pos = 0; pos < ev.len;) {
+          const n = Math.min(ev.len - pos, ring.bufSize, this.#plan.maxFragSize);
+          ring.frame(i, n).set(frame.subarray(pos, pos + n));
+          ring.setLen(i, n);
+          pos += n;
+          ring.setSlotFlags(i, pos < ev.len ? this.#moreFrag : this.#report);
+          i = ring.next(i);
+        }
+        ring.head = i;
+        ring.cur = i;
+        cap--;
+        left--;
+        if (this.#plan.sequentialFill) {
+          fill = nextFill(fill);
+          frame = this.#model(ev, fill);
+        }
+      }
+    }
+    port.txsync();
+    this.#log.at(LV_SEND_RECV, `sent ${ev.num} frames of ${ev.len} bytes`);
+  }
+
+  /** Returns false when the frames did not come (timeout). */
+  async rx(ev: TxRxEvent): Promise<boolean> {
+    const port = this.#port;
+    const rings = port.rxRings;
+    let fill = ev.fill;
+    let model = this.#model(ev, fill);
+    let left = ev.num;
+    const buf = new Uint8Array(MAX_FRAME);
+    let elapsed = 0;
+    while (left > 0) {
+      while (rings.reduce((n, r) => n + framesFit(r, ev.len), 0) < left) {
+        if (elapsed > this.#plan.timeoutSecs * 1000) {
+          this.#log.at(
+            this.#plan.successIfNoReceive ? LV_SEND_RECV : LV_ERROR,
+            `rx: ${left} of ${ev.num} frames of ${ev.len} bytes did not arrive (timeout)`,
+          );
+          return false;
+        }
+        await sleep(STEP_MS);
+        elapsed += STEP_MS;
+        port.rxsync();
+      }
+      for (const ring of rings) {
+        let head = ring.head;
+        while (left > 0 && head !== ring.tail) {
+          let len = 0;
+          let i = head;
+          let complete = false;
+          while (i !== ring.tail) {
+            const n = ring.len(i);
+            if (len + n > MAX_FRAME) {
+              throw new Failure(`rx: frame larger than ${MAX_FRAME} bytes`);
+            }
+            buf.set(ring.frame(i, n), len);
+            len += n;
+            const more = (ring.slotFlags(i) & this.#moreFrag) !== 0;
+            i = ring.next(i);
+            if (!more) {
+              complete = true;
+              break;
+            }
+          }
+          if (!complete) break; // truncated: the rest of the frame is not there yet
+          head = i;
+          ring.head = head;
+          ring.cur = head;
+          const got = buf.subarray(0, len);
+          if (this.#plan.ignoreMismatch && !sameHeader(got, model)) {
+            this.#log.at(LV_SEND_RECV, "rx: ignoring a frame with another Ethernet header");
+            elapsed = 0;
+            continue;
+          }
+          const diff = firstDifference(got, model);
+          if (diff !== undefined) {
+            const fields = describeMismatch(match(got, model), "fields:").replace(/\s+/g, " ");
+            throw new Failure(`rx: frame does not match the model: ${diff}; ${fields}`);
+          }
+          left--;
+          if (this.#plan.sequentialFill) {
+            fill = nextFill(fill);
+            model = this.#model(ev, fill);
+          }
+        }
+      }
+    }
+    port.rxsync();
+    this.#log.at(LV_SEND_RECV, `received ${ev.num} frames of ${ev.len} bytes`);
+    return true;
+  }
+
+  /** Waits (bounded by the timeout) for pending TX frames to leave; the result is ignored. */
+  async flush(): Promise<void> {
+    const pending = (r: Ring): boolean => r.next(r.tail) !== r.head;
+    for (let elapsed = 0; this.#port.txRings.some(pending); elapsed += STEP_MS) {
+      if (elapsed > this.#plan.timeoutSecs * 1000) return;
+      await sleep(STEP_MS);
+      this.#port.txsync();
+    }
+  }
+}
+
+function sameHeader(got: Uint8Array, model: Uint8Array): boolean {
+  if (got.length < 14) return false;
+  for (let i = 0; i < 14; i++) if (got[i] !== model[i]) return false;
+  return true;
+}
+
+function firstDifference(got: Uint8Array, model: Uint8Array): string | undefined {
+  if (got.length !== model.length) {
+    return `length ${got.length}, expected ${model.length}`;
+  }
+  for (let i = 0; i < got.length; i++) {
+    if (got[i] !== model[i]) {
+      const hex = (b: number): string => "0x" + b.toString(16).padStart(2, "0");
+      return `byte ${i} is ${hex(got[i])}, expected ${hex(model[i])}`;
+    }
+  }
+  return undefined;
+}
+
+async function runEvents(plan: FunctionalRunPlan, log: Log): Promise<number> {
+  const port = plan.viaFdServer
+    ? await portFromServer(plan)
+    : openPort(plan.port, plan.extraBuffers > 0 ? { extraBuffers: plan.extraBuffers } : {});
+  const session = new Session(port, plan, log);
+  log.at(
+    LV_SEND_RECV,
+    `opened ${plan.port} (${port.txRings.length} TX, ${port.rxRings.length} RX rings)`,
+  );
+  try {
+    if (plan.extraBuffers > 0) session.swapInExtraBuffers();
+    if (plan.waitSecs > 0) await sleep(plan.waitSecs * 1000);
+    for (let c = 0; c < plan.loops; c++) {
+      for (const ev of plan.events) {
+        if (ev.type === "pause") await sleep(ev.usecs / 1000);
+        else if (ev.type === "tx") await session.tx(ev);
+        else if (!(await session.rx(ev))) return plan.successIfNoReceive ? 0 : 1;
+      }
+    }
+    await session.flush();
+    return 0;
+  } finally {
+    session.cleanupExtraBuffers();
+    port.close();
+    if (plan.viaFdServer) await releaseToServer(plan.port);
+  }
+}
+
+async function run(plan: FunctionalPlan): Promise<number> {
+  const log = new Log(plan.verbosity);
+  switch (plan.action) {
+    case "stop-server":
+      return await stopServer(plan.timeoutSecs, log);
+    case "start-server":
+      return await startServer(log);
+    case "run":
+      try {
+        return await runEvents(plan, log);
+      } catch (e) {
+        log.at(LV_ERROR, errorLine(e));
+        return 1;
+      }
+  }
+}
+
+if (import.meta.main) {
+  await runTool(FUNCTIONAL, Deno.args, parseFunctionalArgs, run, 1);
+}
