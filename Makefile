@@ -24,6 +24,7 @@ deps:
 include ffi/ffi.mk
 include ffi/uvale/uvale.mk
 include kernel/kernel.mk
+include ffi/tools/tools.mk
 
 build: $(BUILD_TARGETS)
 
@@ -51,6 +52,7 @@ test-ts: build
 	$(DENO) test -P=test --parallel --junit-path=$(BUILD)/junit.xml tests/
 
 bench: deps build
+	@scripts/bench.sh
 	$(DENO) bench -P=bench bench/
 
 vm-test: deps build
