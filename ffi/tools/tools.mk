@@ -23,3 +23,11 @@ $(BUILD)/pkt-gen-c-san: $(PKT_GEN_C_DEPS) $(BUILD)/libnmscript.so
 .PHONY: pkt-gen-c-check
 pkt-gen-c-check: $(BUILD)/pkt-gen-c $(BUILD)/pkt-gen-c-san
 	@scripts/bench.sh --check $(BUILD)/pkt-gen-c $(BUILD)/pkt-gen-c-san
+
+# The C side of bench/tx_batch_bench.ts: the same 512-slot TX loop in C, called once per
+# batch through FFI, next to the TypeScript loop in one `deno bench` run.
+BUILD_TARGETS += $(BUILD)/libnmsbench.so
+
+$(BUILD)/libnmsbench.so: ffi/tools/bench_tx.c ffi/include/nmscript.h $(BUILD)/libnmscript.so
+	$(CC) $(CSTD) $(CWARN) $(CFLAGS) -fPIC -shared -Iffi/include -o $@ $< \
+	  -L$(BUILD) -lnmscript -Wl,-rpath,'$$ORIGIN'
