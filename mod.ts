@@ -48,3 +48,4 @@ export * from "./src/vale.ts";
 export * from "./src/fdpass.ts";
 export * from "./src/port_name.ts";
 export * from "./src/frames/mod.ts";
+export * from "./src/testing/mod.ts";

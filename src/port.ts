@@ -14,6 +14,17 @@ import { parsePortName } from "./port_name.ts";
 import { type RequestOption, runRequest, Struct } from "./request.ts";
 import { Ring, type RingOwner } from "./ring.ts";
 import { portInfo } from "./vale.ts";
+import type { Expected } from "./frames/matcher.ts";
+import {
+  expect as expectFrames,
+  expectNothing as expectNone,
+  type ExpectNothingOptions,
+  type ExpectOptions,
+  type FrameInput,
+  send as sendFrames,
+  type SendOptions,
+  type SendResult,
+} from "./testing/io.ts";
 
 /** Ring and slot counts wanted when the open creates the port (0/absent = netmap's choice). */
 export interface PortConf {
@@ -457,6 +468,56 @@ export class Port implements RingOwner {
       );
     }
     return r;
+  }
+
+  /**
+   * Sends frames: fills TX slots in batches (multi-slot frames with NS_MOREFRAG), one txsync
+   * per batch, waiting for space up to `timeoutMs`. See `send` in src/testing/io.ts.
+   *
+   * @example Send two broadcast frames
+   * ```ts ignore
+   * import { eth } from "../mod.ts";
+   * await port.send([eth({ dst: "ff:ff:ff:ff:ff:ff" }).payload(new Uint8Array(46))], { timeoutMs: 500 });
+   * ```
+   *
+   * @param frames Bytes or frame builders.
+   * @param options Timeout, ring, fragment size, extra buffers, offsets.
+   * @returns How many frames and slots were sent.
+   */
+  send(frames: FrameInput | Iterable<FrameInput>, options?: SendOptions): Promise<SendResult> {
+    return sendFrames(this, frames, options);
+  }
+
+  /**
+   * Waits for frames matching `expected` (a builder, bytes or a field pattern) and returns
+   * them; fails with a field-by-field diff on a mismatch, or ETIMEDOUT when too few arrive.
+   *
+   * @example Expect one UDP frame to 10.0.0.7
+   * ```ts ignore
+   * await port.expect({ ipv4: { dst: "10.0.0.7" } }, { count: 1, timeoutMs: 1000 });
+   * ```
+   *
+   * @param expected What each frame must match.
+   * @param options count, timeoutMs, ignoreOthers.
+   * @returns The matching frames.
+   */
+  expect(expected: Expected | readonly Expected[], options?: ExpectOptions): Promise<Uint8Array[]> {
+    return expectFrames(this, expected, options);
+  }
+
+  /**
+   * Fails if any frame arrives within `timeoutMs`.
+   *
+   * @example Nothing may arrive for 200 ms
+   * ```ts ignore
+   * await port.expectNothing({ timeoutMs: 200 });
+   * ```
+   *
+   * @param options timeoutMs.
+   * @returns Resolves when the time passed with nothing received.
+   */
+  expectNothing(options?: ExpectNothingOptions): Promise<void> {
+    return expectNone(this, options);
   }
 
   /**

@@ -37,6 +37,8 @@ export class CommandError extends Error {
   readonly stderr: string;
 
   /**
+   * Creates the error for one command.
+   *
    * @param commandLine The command line, for the message.
    * @param code Exit code or -1.
    * @param stderr What the command printed on standard error.

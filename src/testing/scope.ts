@@ -54,6 +54,8 @@ export class LeakError extends Error {
   readonly leaks: string[];
 
   /**
+   * Creates the error from the failed undos.
+   *
    * @param scopeName The scope's name.
    * @param leaks One line per failed undo.
    */
@@ -85,7 +87,11 @@ export class TestScope implements AsyncDisposable {
   #entries: Entry[] = [];
   #closed = false;
 
-  /** @param name A name for messages, e.g. the test's name. */
+  /**
+   * Creates an open scope with no undos yet.
+   *
+   * @param name A name for messages, e.g. the test's name.
+   */
   constructor(name: string) {
     this.name = name;
     liveScopes.add(this);

@@ -2,11 +2,20 @@
  * One file, two ways to run: a netmap test written with {@linkcode netmapTest}
  * is a standalone script (`deno run -P=test tests/netmap/001_x.ts -l 274 -f c`)
  * that prints a kselftest-style result line and exits 0 (pass), 1 (fail) or
- * 4 (skip), and it is also collected by `deno test`.
+ * 4 (skip), and it is also collected by `deno test`, which runs the same
+ * script as a child process with its own uvale daemon (own
+ * NMSCRIPT_UVALE_DIR, stopped at the end), so that tests running in parallel
+ * never share state and nothing outlives the test.
+ *
+ * When a test fails, the frames each port sent and saw are written to
+ * `tests/out/<test>/<port>.pcap` (and `.sent.pcap`) with a readable
+ * `diff.txt` (see capture.ts); NMSCRIPT_TEST_OUT chooses another directory.
  *
  * @module
  */
 import { parseArgs } from "node:util";
+import { backendName, uvaleStop } from "../ffi.ts";
+import { Capture, setActiveCapture } from "./capture.ts";
 import { TestScope } from "./scope.ts";
 
 /** Parameters of netmap's send/receive tests (`-l LEN -f FILL -n NUM -q -v`). */
@@ -47,16 +56,29 @@ export interface NetmapTestContext {
   skip(reason: string): never;
   /** Registers an action run only if the test fails (e.g. write pcaps). */
   onFailure(action: (error: unknown) => void | Promise<void>): void;
+  /** The frame log send/expect record into (written out when the test fails). */
+  capture: Capture;
+  /** The backend the test runs on: "kernel" or "uvale". */
+  backend: string;
 }
 
 /** Thrown by {@linkcode NetmapTestContext.skip}. */
 export class SkipError extends Error {
-  /** @param reason Why the test cannot run here. */
+  /**
+   * Creates the skip with its reason.
+   *
+   * @param reason Why the test cannot run here.
+   */
   constructor(reason: string) {
     super(reason);
     this.name = "SkipError";
   }
 }
+
+/** Set in the environment of the child a `deno test` run starts; it owns its uvale daemon. */
+const CHILD_ENV = "NMSCRIPT_TEST_CHILD";
+/** How long a child test may run before it is killed. */
+const CHILD_TIMEOUT_MS = 60_000;
 
 /** Exit codes of a standalone run, as kselftest uses them. */
 export const EXIT = { pass: 0, fail: 1, skip: 4 } as const;
@@ -111,13 +133,73 @@ export function parseSendRecvArgs(
   };
 }
 
+/**
+ * Where a test's failure artifacts go: NMSCRIPT_TEST_OUT, else tests/out of
+ * this checkout (or of the working directory when imported from a URL).
+ *
+ * @example
+ * ```ts
+ * import { artifactDir } from "./suite.ts";
+ * console.log(artifactDir("021_send_rec_ephemeral_vale_ports"));
+ * ```
+ *
+ * @param title The test's `<id>_<name>`.
+ * @returns The directory for that test.
+ */
+export function artifactDir(title: string): string {
+  const env = Deno.env.get("NMSCRIPT_TEST_OUT");
+  if (env) return `${env.replace(/\/+$/, "")}/${title}`;
+  const here = new URL("../../tests/out/", import.meta.url);
+  const root = here.protocol === "file:" ? decodeURIComponent(here.pathname) : "tests/out/";
+  return `${root}${title}`;
+}
+
+async function writeArtifacts(title: string, capture: Capture, error: unknown): Promise<void> {
+  const dir = artifactDir(title);
+  try {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    const files = await capture.writeArtifacts(dir, error);
+    console.error(`# failure artifacts: ${files.join(" ")}`);
+  } catch (e) {
+    console.error(`# could not write failure artifacts to ${dir}: ${(e as Error).message}`);
+  }
+}
+
+/** A passing run removes what an earlier failure of the same test wrote (it would mislead). */
+async function removeStaleArtifacts(title: string): Promise<void> {
+  try {
+    await Deno.remove(artifactDir(title), { recursive: true });
+  } catch {
+    // nothing there, or not ours to remove
+  }
+}
+
+async function runFailureActions(
+  actions: ((e: unknown) => void | Promise<void>)[],
+  error: unknown,
+): Promise<void> {
+  for (const a of actions) {
+    try {
+      await a(error);
+    } catch (e) {
+      console.error(`# failure action failed: ${(e as Error).message}`);
+    }
+  }
+}
+
 async function runOnce(
   info: NetmapTestInfo,
   params: SendRecvParams,
-  body: (t: NetmapTestContext) => Promise<void>,
+  body: (t: NetmapTestContext) => void | Promise<void>,
 ): Promise<{ status: keyof typeof EXIT; error?: unknown }> {
+  const title = `${info.id}_${info.name}`;
   const failureActions: ((e: unknown) => void | Promise<void>)[] = [];
-  const scope = new TestScope(`${info.id}_${info.name}`);
+  const scope = new TestScope(title);
+  // Registered first, so it runs last: also on SIGINT/SIGTERM, after every fixture is gone.
+  if (Deno.env.get(CHILD_ENV) === "1") scope.defer("own uvale daemon", stopOwnDaemon);
+  const capture = new Capture(title);
+  const before = setActiveCapture(capture);
+  let backend = "unknown";
   const ctx: NetmapTestContext = {
     scope,
     params,
@@ -128,27 +210,26 @@ async function runOnce(
       throw new SkipError(reason);
     },
     onFailure: (a) => void failureActions.push(a),
+    capture,
+    get backend(): string {
+      return backend;
+    },
   };
   let status: keyof typeof EXIT = "pass";
   let error: unknown;
   try {
+    backend = backendName();
     await body(ctx);
   } catch (e) {
-    if (e instanceof SkipError) status = "skip";
-    else {
+    if (e instanceof SkipError) {
+      status = "skip";
+      error = e;
+    } else {
       status = "fail";
       error = e;
     }
   }
-  if (status === "fail") {
-    for (const a of failureActions) {
-      try {
-        await a(error);
-      } catch (e) {
-        console.error(`# failure action failed: ${(e as Error).message}`);
-      }
-    }
-  }
+  if (status === "fail") await runFailureActions(failureActions, error);
   try {
     await scope[Symbol.asyncDispose]();
   } catch (e) {
@@ -156,12 +237,54 @@ async function runOnce(
     if (status !== "fail") {
       status = "fail";
       error = e;
+    } else {
+      console.error(`# also: ${(e as Error).message}`);
     }
   }
+  setActiveCapture(before);
+  if (status === "fail") await writeArtifacts(title, capture, error);
+  else await removeStaleArtifacts(title);
   if (status === "skip") {
-    console.log(`# SKIP ${info.id} ${info.name}: ${(error as Error)?.message ?? ""}`);
+    console.log(`# SKIP ${title}: ${(error as Error)?.message ?? ""}`);
   }
-  return { status, error };
+  return { status, error: status === "skip" ? undefined : error };
+}
+
+async function runChild(file: string, title: string): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "nms-test-" });
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", "-P=test", file],
+      cwd: new URL("../../", import.meta.url).pathname,
+      env: { NO_COLOR: "1", NMSCRIPT_UVALE_DIR: dir, [CHILD_ENV]: "1" },
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(CHILD_TIMEOUT_MS),
+    }).output();
+    const dec = new TextDecoder();
+    const text = `${dec.decode(out.stdout)}${dec.decode(out.stderr)}`.trimEnd();
+    if (out.code === EXIT.skip) {
+      const line = text.split("\n").find((l) => l.startsWith("# SKIP")) ?? `# SKIP ${title}`;
+      console.log(line);
+      return;
+    }
+    if (out.code !== EXIT.pass) {
+      throw new Error(
+        `${title} failed (exit ${out.code}${out.signal ? `, ${out.signal}` : ""}):\n${text}`,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+function stopOwnDaemon(): void {
+  if (Deno.env.get(CHILD_ENV) !== "1") return;
+  try {
+    if (backendName() === "uvale") uvaleStop();
+  } catch {
+    // no daemon was started
+  }
 }
 
 /**
@@ -183,7 +306,7 @@ async function runOnce(
 export function netmapTest(
   meta: ImportMeta,
   info: NetmapTestInfo,
-  body: (t: NetmapTestContext) => Promise<void>,
+  body: (t: NetmapTestContext) => void | Promise<void>,
 ): void {
   const title = `${info.id}_${info.name}`;
   if (meta.main) {
@@ -209,15 +332,21 @@ export function netmapTest(
     });
     return;
   }
+  const file = new URL(meta.url);
   Deno.test({
     name: `${title}: ${info.purpose}`,
     fn: async () => {
-      const { status, error } = await runOnce(
-        info,
-        parseSendRecvArgs([], info.defaults ?? {}),
-        body,
-      );
-      if (status === "fail") throw error;
+      if (file.protocol !== "file:") {
+        // Imported from a URL: run in this process.
+        const { status, error } = await runOnce(
+          info,
+          parseSendRecvArgs([], info.defaults ?? {}),
+          body,
+        );
+        if (status === "fail") throw error;
+        return;
+      }
+      await runChild(decodeURIComponent(file.pathname), title);
     },
   });
 }

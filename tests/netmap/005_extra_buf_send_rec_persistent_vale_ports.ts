@@ -1,0 +1,18 @@
+// 005: as 004 with three persistent ports attached to the switch; v2 sends from its extra
+// buffers, v0 and v1 receive.
+import { netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
+import { deliver, eventFrames, EXTRA_BUFFERS, sendFromExtraBuffers } from "./_lib.ts";
+
+netmapTest(import.meta, {
+  id: "005",
+  name: "extra_buf_send_rec_persistent_vale_ports",
+  purpose: "frames sent from extra buffers of a persistent VALE port reach the other ports",
+  defaults: { len: 274, fill: "c" },
+}, async (t) => {
+  const sw = valeSwitch({ scope: t.scope });
+  const [p0, p1, p2] = [0, 1, 2].map(() => persistentPort({ scope: t.scope, attach: [sw] }));
+  const [v0, v1] = [p0.openVia(sw), p1.openVia(sw)];
+  const v2 = p2.openVia(sw, "", { extraBuffers: EXTRA_BUFFERS });
+  const frames = eventFrames(t.params);
+  await deliver(v2, frames, [v0, v1], { send: sendFromExtraBuffers });
+});

@@ -1,0 +1,18 @@
+// 011: a persistent VALE port name cannot be created twice (EEXIST), attached or not.
+import { netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
+import { assertFailsWith } from "./_lib.ts";
+
+netmapTest(import.meta, {
+  id: "011",
+  name: "persistent_vale_port_double_create",
+  purpose: "creating an existing persistent VALE port fails (EEXIST)",
+  defaults: { len: 274, fill: "c" },
+}, (t) => {
+  const [a, b] = [valeSwitch({ scope: t.scope }), valeSwitch({ scope: t.scope })];
+  const v0 = persistentPort({ scope: t.scope });
+  assertFailsWith("EEXIST", "second create", () => v0.create());
+  v0.attach(a);
+  assertFailsWith("EEXIST", "create while attached to A", () => v0.create());
+  v0.attach(b);
+  assertFailsWith("EEXIST", "create while attached to A and B", () => v0.create());
+});

@@ -1,0 +1,21 @@
+// 013: an RX copy monitor (/r) sees the frames a persistent VALE port receives, and the port still gets them.
+// On uvale, which has no monitors yet, the test is skipped with that reason.
+import { expect, monitor, netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
+import { ARRIVAL_MS, deliver, eventFrames } from "./_lib.ts";
+
+netmapTest(import.meta, {
+  id: "013",
+  name: "rec_cp_mon_persistent_vale_port",
+  purpose:
+    "an RX copy monitor (/r) sees the frames a persistent VALE port receives, and the port still gets them",
+  defaults: { len: 150, fill: "d" },
+}, async (t) => {
+  const sw = valeSwitch({ scope: t.scope });
+  const p0 = persistentPort({ scope: t.scope, attach: [sw] });
+  const v0 = p0.openVia(sw);
+  const mon = monitor(t.scope, `netmap:${p0.name}`, "r");
+  const v1 = sw.open("v1");
+  const frames = eventFrames(t.params);
+  await deliver(v1, frames, [mon]);
+  await expect(v0, frames, { timeoutMs: ARRIVAL_MS });
+});

@@ -1,0 +1,20 @@
+// 019: a TX copy monitor (/t) sees the frames a persistent VALE port sends.
+// On uvale, which has no monitors yet, the test is skipped with that reason.
+import { expect, monitor, netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
+import { ARRIVAL_MS, deliver, eventFrames } from "./_lib.ts";
+
+netmapTest(import.meta, {
+  id: "019",
+  name: "send_cp_mon_persistent_vale_port",
+  purpose: "a TX copy monitor (/t) sees the frames a persistent VALE port sends",
+  defaults: { len: 150, fill: "d" },
+}, async (t) => {
+  const sw = valeSwitch({ scope: t.scope });
+  const p0 = persistentPort({ scope: t.scope, attach: [sw] });
+  const v0 = p0.openVia(sw);
+  const mon = monitor(t.scope, `netmap:${p0.name}`, "t");
+  const v1 = sw.open("v1");
+  const frames = eventFrames(t.params);
+  await deliver(v0, frames, [mon]);
+  await expect(v1, frames, { timeoutMs: ARRIVAL_MS });
+});

@@ -1,0 +1,19 @@
+// 022: as 021 with three persistent ports attached to the switch: v2 -> (v0, v1), then
+// v0 -> (v1, v2).
+import { netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
+import { deliver, eventFrames } from "./_lib.ts";
+
+netmapTest(import.meta, {
+  id: "022",
+  name: "send_rec_persistent_vale_ports",
+  purpose: "frames sent on a persistent VALE port reach every other port of the switch",
+  defaults: { len: 274, fill: "c" },
+}, async (t) => {
+  const sw = valeSwitch({ scope: t.scope });
+  const [v0, v1, v2] = [0, 1, 2].map(() =>
+    persistentPort({ scope: t.scope, attach: [sw] }).openVia(sw)
+  );
+  const frames = eventFrames(t.params);
+  await deliver(v2, frames, [v0, v1]);
+  await deliver(v0, frames, [v1, v2]);
+});

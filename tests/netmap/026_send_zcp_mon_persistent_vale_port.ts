@@ -1,0 +1,23 @@
+// 026: a zero-copy monitor (/z) sees the frames a persistent VALE port sends once their slots come back.
+// On uvale, which has no monitors yet, the test is skipped with that reason.
+import { expect, monitor, netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
+import { ARRIVAL_MS, deliver, eventFrames } from "./_lib.ts";
+
+netmapTest(import.meta, {
+  id: "026",
+  name: "send_zcp_mon_persistent_vale_port",
+  purpose:
+    "a zero-copy monitor (/z) sees the frames a persistent VALE port sends once their slots come back",
+  defaults: { len: 150, fill: "d" },
+}, async (t) => {
+  const sw = valeSwitch({ scope: t.scope });
+  const p0 = persistentPort({ scope: t.scope, attach: [sw] });
+  const v0 = p0.openVia(sw);
+  const mon = monitor(t.scope, `netmap:${p0.name}`, "z");
+  const v1 = sw.open("v1");
+  const frames = eventFrames(t.params);
+  // VALE copies at txsync, so the TX slots come back at once and the monitor sees them
+  // before the receiver reads.
+  await deliver(v0, frames, [mon]);
+  await expect(v1, frames, { timeoutMs: ARRIVAL_MS });
+});
