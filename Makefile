@@ -14,7 +14,7 @@ CFLAGS    ?= -O2 -g
 SANFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ALL_CFLAGS = $(CSTD) $(CWARN) $(CFLAGS) -fPIC -Iffi/include -Ikernel
 
-.PHONY: all deps build demo test print-c-tests test-c test-ts lint layout layout-check bench vm-test install clean
+.PHONY: all deps build demo test print-c-tests print-manifest manifest test-c test-ts lint layout layout-check bench vm-test install clean
 
 all: build
 
@@ -44,6 +44,16 @@ test: deps build
 
 print-c-tests:
 	@echo $(C_TESTS)
+
+# The files scripts/install.ts fetches to build the library by URL: one per line, sorted.
+# ffi/MANIFEST is this output, committed; tests/url_import_test.ts fails when it is stale.
+MANIFEST_FILES = $(sort $(NMS_LIB_SRCS) ffi/uvale/uvaled_main.c $(wildcard ffi/include/*.h) \
+  $(wildcard ffi/src/*.h) $(wildcard ffi/uvale/*.h) $(wildcard kernel/*.h))
+print-manifest:
+	@printf '%s\n' $(MANIFEST_FILES)
+
+manifest:
+	@$(MAKE) -s --no-print-directory print-manifest > ffi/MANIFEST
 
 test-c: $(C_TESTS)
 	@set -e; for t in $(C_TESTS); do echo "== $$t"; $$t; done

@@ -9,6 +9,19 @@ BUILD=${BUILD:-build}
 passed=0 failed=0 skipped=0
 failures=()
 
+# One private uvale daemon directory for the whole run: a daemon left by an older build at the
+# default path cannot answer for this one, and nothing of ours outlives the run.
+NMSCRIPT_UVALE_DIR=$(mktemp -d /tmp/nmscript-test-XXXXXX)
+export NMSCRIPT_UVALE_DIR
+stop_uvale() {
+  "$DENO" eval -q 'import { uvaleStop } from "./mod.ts"; try { uvaleStop(); } catch { /* none */ }' \
+    >/dev/null 2>&1 || true
+  rm -rf "$NMSCRIPT_UVALE_DIR"
+}
+trap stop_uvale EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 stage() { # name, command...
   local name=$1; shift
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
