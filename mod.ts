@@ -45,6 +45,7 @@ export * from "./src/request.ts";
 export * from "./src/ring.ts";
 export * from "./src/port.ts";
 export * from "./src/vale.ts";
+export * from "./src/vlan.ts";
 export * from "./src/fdpass.ts";
 export * from "./src/port_name.ts";
 export * from "./src/frames/mod.ts";

@@ -279,25 +279,61 @@
 	F(vv_list_rec, vl_native_vid) F(vv_list_rec, vl_reserved)              \
 	E(vv_list_rec)
 
-#define NMS_VV_K(K, name) K(name, name)
 #define NMS_LAYOUT_VLAN_CONSTANTS(K)                                           \
-	NMS_VV_K(K, VV_ABI_VERSION) NMS_VV_K(K, VV_MAX_CONFS)                  \
-	NMS_VV_K(K, VV_MAX_PORTS) NMS_VV_K(K, VV_MAX_RECORDS)                  \
-	NMS_VV_K(K, VV_CONF_NAME_MAX) NMS_VV_K(K, VV_PORT_NAME_MAX)            \
-	NMS_VV_K(K, VV_CONF_NAME_SIZE) NMS_VV_K(K, VV_PORT_NAME_SIZE)          \
-	NMS_VV_K(K, VV_BDG_NAME_SIZE) NMS_VV_K(K, VV_VID_MAX)                  \
-	NMS_VV_K(K, VV_VID_RESERVED)                                           \
-	NMS_VV_K(K, VV_CREATE_CONF) NMS_VV_K(K, VV_DELETE_CONF)                \
-	NMS_VV_K(K, VV_ATTACH_TRUNK) NMS_VV_K(K, VV_DETACH_TRUNK)              \
-	NMS_VV_K(K, VV_CREATE_TRUNK) NMS_VV_K(K, VV_DESTROY_TRUNK)             \
-	NMS_VV_K(K, VV_ATTACH_ACCESS) NMS_VV_K(K, VV_DETACH_ACCESS)            \
-	NMS_VV_K(K, VV_CREATE_ACCESS) NMS_VV_K(K, VV_DESTROY_ACCESS)           \
-	NMS_VV_K(K, VV_LIST) NMS_VV_K(K, VV_ACTION_LAST)                       \
-	NMS_VV_K(K, VV_OPT_NATIVE) NMS_VV_K(K, VV_OPT_KEEP_PCP)                \
-	NMS_VV_K(K, VV_OPT_DOT1AD) NMS_VV_K(K, VV_OPT_ALL)                     \
-	NMS_VV_K(K, VV_ROLE_CONF) NMS_VV_K(K, VV_ROLE_TRUNK)                   \
-	NMS_VV_K(K, VV_ROLE_ACCESS) NMS_VV_K(K, VV_LIST_CREATED)               \
-	NMS_VV_K(K, VV_R_NONE) NMS_VV_K(K, VV_R_LAST)
+	K(VV_ABI_VERSION, VV_ABI_VERSION)                                      \
+	K(VV_MAX_CONFS, VV_MAX_CONFS)                                          \
+	K(VV_MAX_PORTS, VV_MAX_PORTS)                                          \
+	K(VV_MAX_RECORDS, VV_MAX_RECORDS)                                      \
+	K(VV_CONF_NAME_MAX, VV_CONF_NAME_MAX)                                  \
+	K(VV_PORT_NAME_MAX, VV_PORT_NAME_MAX)                                  \
+	K(VV_CONF_NAME_SIZE, VV_CONF_NAME_SIZE)                                \
+	K(VV_PORT_NAME_SIZE, VV_PORT_NAME_SIZE)                                \
+	K(VV_BDG_NAME_SIZE, VV_BDG_NAME_SIZE)                                  \
+	K(VV_VID_MAX, VV_VID_MAX)                                              \
+	K(VV_VID_RESERVED, VV_VID_RESERVED)                                    \
+	K(VV_CREATE_CONF, VV_CREATE_CONF)                                      \
+	K(VV_DELETE_CONF, VV_DELETE_CONF)                                      \
+	K(VV_ATTACH_TRUNK, VV_ATTACH_TRUNK)                                    \
+	K(VV_DETACH_TRUNK, VV_DETACH_TRUNK)                                    \
+	K(VV_CREATE_TRUNK, VV_CREATE_TRUNK)                                    \
+	K(VV_DESTROY_TRUNK, VV_DESTROY_TRUNK)                                  \
+	K(VV_ATTACH_ACCESS, VV_ATTACH_ACCESS)                                  \
+	K(VV_DETACH_ACCESS, VV_DETACH_ACCESS)                                  \
+	K(VV_CREATE_ACCESS, VV_CREATE_ACCESS)                                  \
+	K(VV_DESTROY_ACCESS, VV_DESTROY_ACCESS)                                \
+	K(VV_LIST, VV_LIST)                                                    \
+	K(VV_ACTION_LAST, VV_ACTION_LAST)                                      \
+	K(VV_OPT_NATIVE, VV_OPT_NATIVE)                                        \
+	K(VV_OPT_KEEP_PCP, VV_OPT_KEEP_PCP)                                    \
+	K(VV_OPT_DOT1AD, VV_OPT_DOT1AD)                                        \
+	K(VV_OPT_ALL, VV_OPT_ALL)                                              \
+	K(VV_ROLE_CONF, VV_ROLE_CONF)                                          \
+	K(VV_ROLE_TRUNK, VV_ROLE_TRUNK)                                        \
+	K(VV_ROLE_ACCESS, VV_ROLE_ACCESS)                                      \
+	K(VV_LIST_CREATED, VV_LIST_CREATED)                                    \
+	K(VV_R_NONE, VV_R_NONE)                                                \
+	K(VV_R_LENGTH, VV_R_LENGTH)                                            \
+	K(VV_R_TOO_MANY, VV_R_TOO_MANY)                                        \
+	K(VV_R_VERSION, VV_R_VERSION)                                          \
+	K(VV_R_ACTION, VV_R_ACTION)                                            \
+	K(VV_R_RESERVED, VV_R_RESERVED)                                        \
+	K(VV_R_CONF_NAME, VV_R_CONF_NAME)                                      \
+	K(VV_R_CONF_NAME_LONG, VV_R_CONF_NAME_LONG)                            \
+	K(VV_R_PORT_NAME, VV_R_PORT_NAME)                                      \
+	K(VV_R_PORT_NAME_LONG, VV_R_PORT_NAME_LONG)                            \
+	K(VV_R_VID, VV_R_VID)                                                  \
+	K(VV_R_OPTIONS, VV_R_OPTIONS)                                          \
+	K(VV_R_CONF_EXISTS, VV_R_CONF_EXISTS)                                  \
+	K(VV_R_CONF_LIMIT, VV_R_CONF_LIMIT)                                    \
+	K(VV_R_NO_CONF, VV_R_NO_CONF)                                          \
+	K(VV_R_CONF_BUSY, VV_R_CONF_BUSY)                                      \
+	K(VV_R_PORT_BUSY, VV_R_PORT_BUSY)                                      \
+	K(VV_R_TRUNK_BUSY, VV_R_TRUNK_BUSY)                                    \
+	K(VV_R_NO_PORT, VV_R_NO_PORT)                                          \
+	K(VV_R_PORT_LIMIT, VV_R_PORT_LIMIT)                                    \
+	K(VV_R_OS, VV_R_OS)                                                    \
+	K(VV_R_NOMEM, VV_R_NOMEM)                                              \
+	K(VV_R_LAST, VV_R_LAST)
 #else
 #define NMS_LAYOUT_VLAN_STRUCTS(S, F, A, E)
 #define NMS_LAYOUT_VLAN_CONSTANTS(K)
