@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { vlan, type VlanConf, type VlanConfOptions } from "../vlan.ts";
 import { NetmapError } from "../errors.ts";
 import { backendName } from "../ffi.ts";
 import { openPort, type Port, type PortOptions } from "../port.ts";
@@ -506,19 +507,22 @@ export function monitor(
 }
 
 /**
- * VLAN configuration fixture — STUB. The VLAN control API (src/vlan.ts) does
- * not exist yet; until it does this skips the test with that reason. Replace
- * with a fixture that creates the VLAN switch and removes it on dispose.
+ * VLAN configuration fixture: creates a VLAN configuration (trunk and access
+ * ports are attached by the test) and deletes it, with every port it still
+ * has, when the scope closes.
  *
- * @example
+ * @example A conf with a native VLAN
  * ```ts ignore
- * vlanConf(t.scope, { name: "vlan0" }); // skips for now
+ * const conf = vlanConf(t.scope, "lab", { nativeVid: 1 });
+ * conf.attachTrunk("trunk0");
+ * conf.attachAccess("acc10", 10);
  * ```
  *
- * @param _scope The test scope.
- * @param _conf The configuration (not used yet).
- * @returns Never returns.
+ * @param scope The test scope.
+ * @param name The conf name ([a-z][a-z0-9]{0,5}).
+ * @param options Per-conf options (native VLAN, keep PCP, 802.1ad).
+ * @returns The configuration.
  */
-export function vlanConf(_scope: TestScope, _conf: Record<string, unknown>): never {
-  throw new SkipError("vlanConf: the VLAN control API (src/vlan.ts) does not exist yet");
+export function vlanConf(scope: TestScope, name: string, options?: VlanConfOptions): VlanConf {
+  return scope.use(`vlan conf ${name}`, vlan.createConf(name, options));
 }
