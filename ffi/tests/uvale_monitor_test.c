@@ -93,6 +93,7 @@ static void test_copy_rx(void)
 	/* a monitor cannot send: txsync does nothing, poll for POLLOUT reports POLLERR
 	 * (netmap's monitor txsync fails with EIO) */
 	CHECK_EQ(nms_txsync(m.fd), 0);
+	CHECK_EQ(nms_poll(m.fd, POLLOUT, 0) & POLLERR, POLLERR);
 	t_close(&m);
 	CHECK_EQ(t_send(&v1, 1, 150, 0xff, 1, 'e'), 1);
 	CHECK_EQ(t_recv(&v0, 1, 150, 'e', 500), 1);
@@ -203,6 +204,100 @@ static void test_pipe(void)
 	CHECK_EQ(settle(base), base);
 }
 
+/* many batches around the rings: every frame reaches the port and both monitors, and zero
+ * copy never leaves one buffer in two slots of the shared memory */
+static void test_wrap(void)
+{
+	int base = nports();
+	struct t_port v0, v1, m, z;
+	int got_v0 = 0, got_m = 0, got_z = 0, dup = 0;
+	static unsigned char seen[1 << 20];
+
+	CHECK_EQ(t_open(&v0, "vale6:v0"), 0);
+	CHECK_EQ(t_open(&v1, "vale6:v1"), 0);
+	CHECK_EQ(mon_open(&m, "vale6:v0", NMA_MONITOR_RX), 0);
+	CHECK_EQ(mon_open(&z, "vale6:v0", NMA_ZCOPY_MON), 0);
+	for (int i = 0; i < 30; i++) {
+		char fill = (char)('A' + i % 26);
+
+		CHECK_EQ(t_send(&v1, 100, 64, 0xff, 1, fill), 100);
+		got_m += t_recv(&m, 100, 64, fill, 500);
+		got_v0 += t_recv(&v0, 100, 64, fill, 500);
+		got_z += t_recv(&z, 100, 64, fill, 500);
+	}
+	CHECK_EQ(got_v0, 3000);
+	CHECK_EQ(got_m, 3000);
+	CHECK_EQ(got_z, 3000);
+	memset(seen, 0, sizeof(seen));
+	for (int p = 0; p < 2; p++) {
+		struct t_port *port = p ? &z : &v0;
+		struct nma_ring *rings[2] = { t_txring(port, 0), t_rxring(port, 0) };
+
+		for (int k = 0; k < 2; k++)
+			for (uint32_t j = 0; rings[k] && j < rings[k]->num_slots; j++) {
+				uint32_t b = rings[k]->slot[j].buf_idx;
+
+				if (b < sizeof(seen) && seen[b]++)
+					dup++;
+			}
+	}
+	CHECK_EQ(dup, 0);
+	t_close(&z);
+	t_close(&m);
+	t_close(&v0);
+	t_close(&v1);
+	CHECK_EQ(settle(base), base);
+}
+
+/* frames received until the port stays quiet for 300 ms (2 s for the first); -1 on a bad
+ * frame */
+static int drain(struct t_port *p)
+{
+	int n = 0, k;
+
+	while ((k = t_recv(p, 64, 60, 'S', n ? 300 : 2000)) > 0)
+		n += k;
+	return k < 0 ? -1 : n;
+}
+
+/* sender, port and monitor in three processes at once: intact frames, no more than sent */
+static void test_concurrent(void)
+{
+	int base = nports();
+	struct t_port v0, m;
+	pid_t snd, mon;
+	int got;
+
+	CHECK_EQ(t_open(&v0, "vale7:v0"), 0);
+	snd = fork();
+	if (snd == 0) {
+		struct t_port v1;
+		int sent = 0;
+
+		if (t_open(&v1, "vale7:v1") != 0)
+			_exit(1);
+		usleep(50 * 1000); /* let the monitor open */
+		for (int i = 0; i < 400; i++)
+			sent += t_send(&v1, 50, 60, 0xff, 1, 'S');
+		t_close(&v1);
+		_exit(sent == 20000 ? 0 : 2);
+	}
+	mon = fork();
+	if (mon == 0) {
+		if (mon_open(&m, "vale7:v0", NMA_MONITOR_RX) != 0)
+			_exit(1);
+		got = drain(&m);
+		t_close(&m);
+		_exit(got > 0 && got <= 20000 ? 0 : 3);
+	}
+	got = drain(&v0);
+	CHECK(got > 0 && got <= 20000, "v0 got %d", got);
+	CHECK_EQ(t_wait(snd), 0);
+	CHECK_EQ(t_wait(mon), 0);
+	t_close(&v0);
+	CHECK_EQ(settle(base), base);
+}
+
 /* a full monitor ring keeps the newest frames; the port loses nothing */
 static void test_full_ring(void)
 {
@@ -304,14 +399,15 @@ static void test_errors(void)
 	CHECK_EQ(t_open_ex(&m, "vale3:v0", NMA_REG_ALL_NIC, NMA_MONITOR_RX, 0, &o.nro_opt), 0);
 	t_close(&m);
 	CHECK_EQ(settle(base + 1), base + 1);
-	/* the monitored port leaving netmap mode kills the monitor: it sees nothing more
-	 * (interim: the port going away and POLLERR need /tmp/uvale_monitor_hooks.patch) */
+	/* the monitored port leaving netmap mode kills the monitor: the port goes away, the
+	 * monitor sees nothing more and its poll reports POLLERR (netmap: rxsync EIO) */
 	CHECK_EQ(mon_open(&m, "vale3:v0", NMA_MONITOR_RX | NMA_MONITOR_TX), 0);
 	CHECK(strncmp(m.nifp->ni_name, "vale3:v0/rt#3", 15) == 0, "%s", m.nifp->ni_name);
 	CHECK_EQ(nports(), base + 2);
 	t_close(&v0);
+	CHECK_EQ(settle(base + 1), base + 1); /* only the monitor is left */
+	CHECK_EQ(nms_poll(m.fd, POLLIN, 20), POLLERR);
 	CHECK_EQ(nms_rxsync(m.fd), 0);
-	CHECK_EQ(settle(base + 2), base + 2);
 	CHECK_EQ(t_open(&v0, "vale3:v0"), 0); /* a new port of the same name */
 	CHECK_EQ(t_open(&v1, "vale3:v1"), 0);
 	CHECK_EQ(t_send(&v1, 1, 150, 0xff, 1, 'x'), 1);
@@ -332,6 +428,8 @@ int main(void)
 	test_copy_tx();
 	test_zcopy_vale();
 	test_pipe();
+	test_wrap();
+	test_concurrent();
 	test_full_ring();
 	test_offsets();
 	test_errors();

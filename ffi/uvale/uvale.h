@@ -54,7 +54,7 @@ enum uv_kind {
 	UV_KIND_PERSIST = 2, /* persistent VALE port (NEWIF or pipe parent) */
 	UV_KIND_PIPE = 3,    /* pipe end point */
 	UV_KIND_NULL = 4,    /* reserved: null port */
-	UV_KIND_MONITOR = 5, /* reserved: monitor */
+	UV_KIND_MONITOR = 5, /* monitor NAME/r, /t, /z (uvale_monitor.c) */
 	UV_KIND_AFPACKET = 6,/* reserved: Linux interface through AF_PACKET */
 };
 
@@ -288,13 +288,8 @@ static inline struct uv_kring *uv_kref_kring(struct uv_karea *k, uint32_t ref)
 	return &k->ports[ref >> 9].kr[(ref >> 8) & 1][ref & 0xff];
 }
 
-/* monitors, data path (uvale_monitor.c): called with kr->busy held */
+/* nm_kr_tryget / nm_kr_put (uvale_sync.c); monitors are in uvale_monitor.h */
 struct uv_alloc;
-void uv_mon_copy(void *region, struct uv_port *p, struct uv_kring *kr, uint32_t first,
-		 uint32_t n, int txmon);
-void uv_mon_zcopy(void *region, struct uv_port *p, struct uv_kring *kr, uint32_t beg,
-		  uint32_t end, int txmon);
-void uv_mon_rx_catchup(void *region, struct uv_port *p, struct uv_kring *kr);
 int uv_kr_tryget(struct uv_kring *kr);
 void uv_kr_put(struct uv_kring *kr);
 

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "uvale.h"
+#include "uvale_monitor.h"
 
 /* the daemon: one region, one thread, all control requests in order */
 struct uvd {
@@ -75,15 +76,6 @@ void uv_do_unregif(struct uv_conn *c);
 void uv_fill_binding(const struct uv_conn *c, struct uv_binding *b);
 void uv_reap_busy(void);
 struct uv_port *uv_port_new(void);
-
-/* monitors (uvale_monitor.c) */
-typedef int (*uv_get_na_fn)(struct uv_req *, struct nma_req_register *, struct uv_alloc *,
-			    const char *, int, struct uv_port **);
-int uv_mon_get_na(struct uv_req *r, struct nma_req_register *reg, struct uv_alloc *nmd,
-		  const char *name, int create, struct uv_port **out, uv_get_na_fn get_parent);
-int uv_mon_reg(struct uv_req *r, struct uv_conn *c, struct uv_port *m);
-void uv_mon_unreg(struct uv_conn *c, struct uv_port *m);
-void uv_mon_parent_gone(struct uv_kring *pk, int t);
 
 /* request handlers (uvale_ctrl.c) */
 int uv_ctrl(struct uv_req *r, struct uv_conn *c);

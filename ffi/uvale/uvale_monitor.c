@@ -30,8 +30,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "uvale_monitor.h"
-#include "uvale_daemon.h"
+#include "uvale_daemon.h" /* and through it uvale_monitor.h */
 #include "uvale_mem.h"
 
 #include <errno.h>

@@ -299,10 +299,9 @@ static void krings_delete(struct uv_port *p)
 {
 	struct uv_alloc *a = &uvd.k->allocs[p->alloc];
 
+	uv_mon_port_stop(p);
 	for (int d = UV_TX; d <= UV_RX; d++)
 		for (int i = 0; i < UV_KRINGS; i++) {
-			if (p->kind != UV_KIND_MONITOR)
-				uv_mon_parent_gone(&p->kr[d][i], d);
 			if (a->base)
 				uv_ring_delete(uvd.region, a, &p->kr[d][i]);
 			memset(&p->kr[d][i], 0, sizeof(p->kr[d][i]));
@@ -704,11 +703,8 @@ static void rings_delete(struct uv_port *p)
 		for (uint32_t i = 0; i < UV_KRINGS; i++) {
 			struct uv_kring *kr = &p->kr[t][i];
 
-			if (kr->ring_ofs && kr->users == 0 && !(kr->flags & UV_KR_NEEDRING)) {
-				if (p->kind != UV_KIND_MONITOR)
-					uv_mon_parent_gone(kr, t);
+			if (kr->ring_ofs && kr->users == 0 && !(kr->flags & UV_KR_NEEDRING))
 				uv_ring_delete(uvd.region, a, kr);
-			}
 		}
 }
 
@@ -988,6 +984,8 @@ void uv_do_unregif(struct uv_conn *c)
 	uv_nifp_delete(uvd.region, a, c->nifp_ofs);
 	p->active_fds--;
 	uv_alloc_active(uvd.region, a, -1);
+	if (p->active_fds == 0)
+		uv_mon_port_stop(p); /* netmap_monitor_stop: p leaves netmap mode */
 	if (p->active_fds == 0 && p->kind != UV_KIND_PIPE)
 		krings_delete(p);
 	unlock_port_bridge(p);

@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #endif
 #include "uvale.h"
+#include "uvale_monitor.h"
 #include "uvale_vlan.h"
 
 #include <errno.h>
@@ -934,5 +935,7 @@ int uv_poll_ready(void *region, const struct uv_binding *bd, int events)
 			}
 		}
 	}
+	if (p->kind == UV_KIND_MONITOR)
+		revents |= uv_mon_poll_err(p, bd, events);
 	return revents;
 }

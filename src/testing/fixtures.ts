@@ -482,8 +482,8 @@ export type MonitorKind = "r" | "t" | "rt" | "z";
 
 /**
  * Opens a monitor of `target` ("TARGET/r", "/t", "/rt" or "/z"), held open
- * until the scope closes. On uvale, where monitors do not exist yet, the test
- * is skipped with that reason; any other failure is a failure.
+ * until the scope closes. Works on kernel netmap and on uvale; any failure to
+ * open it is a test failure.
  *
  * @example
  * ```ts ignore
@@ -503,7 +503,7 @@ export function monitor(
   options?: PortOptions,
 ): Port {
   const name = `${target}/${kind}`;
-  return skipUnlessSupported("monitors", () => openScoped(scope, name, options));
+  return openScoped(scope, name, options);
 }
 
 /**

@@ -1,5 +1,4 @@
 // 013: an RX copy monitor (/r) sees the frames a persistent VALE port receives, and the port still gets them.
-// On uvale, which has no monitors yet, the test is skipped with that reason.
 import { expect, monitor, netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
 import { ARRIVAL_MS, deliver, eventFrames } from "./_lib.ts";
 

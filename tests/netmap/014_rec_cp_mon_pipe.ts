@@ -1,5 +1,4 @@
 // 014: an RX copy monitor (/r) sees the frames a pipe end receives, and the port still gets them.
-// On uvale, which has no monitors yet, the test is skipped with that reason.
 import { expect, monitor, netmapTest, pipe } from "../../src/testing/mod.ts";
 import { ARRIVAL_MS, deliver, eventFrames } from "./_lib.ts";
 

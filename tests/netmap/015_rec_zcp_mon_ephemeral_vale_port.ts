@@ -1,5 +1,4 @@
 // 015: a zero-copy monitor (/z) sees the frames an ephemeral VALE port receives once it releases them.
-// On uvale, which has no monitors yet, the test is skipped with that reason.
 import {
   expect,
   expectNothing,

@@ -1,5 +1,4 @@
 // 016: a zero-copy monitor (/z) sees the frames a persistent VALE port receives once it releases them.
-// On uvale, which has no monitors yet, the test is skipped with that reason.
 import {
   expect,
   expectNothing,

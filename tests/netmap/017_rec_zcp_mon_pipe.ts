@@ -1,5 +1,4 @@
 // 017: a zero-copy monitor (/z) sees the frames a pipe end receives once it releases them.
-// On uvale, which has no monitors yet, the test is skipped with that reason.
 import { expect, expectNothing, monitor, netmapTest, pipe, send } from "../../src/testing/mod.ts";
 import { ARRIVAL_MS, eventFrames, SILENCE_MS } from "./_lib.ts";
 

@@ -1,5 +1,4 @@
 // 018: a TX copy monitor (/t) sees the frames an ephemeral VALE port sends.
-// On uvale, which has no monitors yet, the test is skipped with that reason.
 import { expect, monitor, netmapTest, valeSwitch } from "../../src/testing/mod.ts";
 import { ARRIVAL_MS, deliver, eventFrames } from "./_lib.ts";
 

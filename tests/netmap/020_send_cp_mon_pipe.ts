@@ -1,5 +1,4 @@
 // 020: a TX copy monitor (/t) sees the frames a pipe end sends.
-// On uvale, which has no monitors yet, the test is skipped with that reason.
 import { expect, monitor, netmapTest, pipe } from "../../src/testing/mod.ts";
 import { ARRIVAL_MS, deliver, eventFrames } from "./_lib.ts";
 

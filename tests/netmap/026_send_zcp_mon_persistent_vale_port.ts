@@ -1,5 +1,4 @@
 // 026: a zero-copy monitor (/z) sees the frames a persistent VALE port sends once their slots come back.
-// On uvale, which has no monitors yet, the test is skipped with that reason.
 import { expect, monitor, netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
 import { ARRIVAL_MS, deliver, eventFrames } from "./_lib.ts";
 

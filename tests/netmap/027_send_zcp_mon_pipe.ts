@@ -1,5 +1,4 @@
 // 027: a zero-copy monitor (/z) sees the frames a pipe end sends once their slots come back.
-// On uvale, which has no monitors yet, the test is skipped with that reason.
 import { expect, expectNothing, monitor, netmapTest, pipe, send } from "../../src/testing/mod.ts";
 import { ARRIVAL_MS, eventFrames, SILENCE_MS } from "./_lib.ts";
 
