@@ -16,20 +16,9 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "check.h"
 #include "nmscript.h"
 
-static int checks, failures;
-
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		checks++;                                                    \
-		if (!(cond)) {                                               \
-			failures++;                                          \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                        \
-			fputc('\n', stderr);                                 \
-		}                                                            \
-	} while (0)
 
 static void test_errno_names(void)
 {
@@ -202,6 +191,5 @@ int main(void)
 	test_thread_local_error();
 	test_backend_choice();
 	test_argument_checks();
-	printf("lib_backend_test: %d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_summary("lib_backend_test");
 }

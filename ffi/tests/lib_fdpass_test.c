@@ -18,20 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "nmscript.h"
 
-static int checks, failures;
-
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		checks++;                                                    \
-		if (!(cond)) {                                               \
-			failures++;                                          \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                        \
-			fputc('\n', stderr);                                 \
-		}                                                            \
-	} while (0)
 
 static char sock_path[108];
 
@@ -256,6 +245,5 @@ int main(void)
 	CHECK(open_fds() == before, "no descriptor leaked overall (%d, %d)", open_fds(), before);
 	CHECK(access(sock_path, F_OK) != 0, "socket file removed");
 	unlink(sock_path);
-	printf("lib_fdpass_test: %d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_summary("lib_fdpass_test");
 }

@@ -14,20 +14,9 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "check.h"
 #include "nmscript.h"
 
-static int checks, failures;
-
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		checks++;                                                    \
-		if (!(cond)) {                                               \
-			failures++;                                          \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                        \
-			fputc('\n', stderr);                                 \
-		}                                                            \
-	} while (0)
 
 static const struct nms_backend_ops *k = &nms_kernel_ops;
 
@@ -111,6 +100,5 @@ int main(void)
 	alarm(30); /* a hang is a failure, not a stuck CI job */
 	test_no_device();
 	test_wrong_descriptor();
-	printf("lib_kernel_test: %d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_summary("lib_kernel_test");
 }

@@ -8,20 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "nmscript.h"
 
-static int checks, failures;
-
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		checks++;                                                    \
-		if (!(cond)) {                                               \
-			failures++;                                          \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                        \
-			fputc('\n', stderr);                                 \
-		}                                                            \
-	} while (0)
 
 /* The text of struct `name` ("\n"name":{"size":...}}"), or NULL. */
 static const char *struct_at(const char *doc, const char *name, size_t *len)
@@ -203,6 +192,5 @@ int main(void)
 		      values[i].name, value_of(doc, values[i].name), values[i].size);
 	CHECK(struct_size(doc, "no_such_struct") == -1, "absent structs are absent");
 
-	printf("lib_layout_test: %d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_summary("lib_layout_test");
 }

@@ -31,23 +31,10 @@
 #include <unistd.h>
 
 #include "../uvale/afpacket.h"
+#include "check.h"
 #include "nmscript.h"
 
-static int checks, failures;
 
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		checks++;                                                    \
-		if (!(cond)) {                                               \
-			failures++;                                          \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                        \
-			fprintf(stderr, " [%s]\n", nms_last_error());        \
-		}                                                            \
-	} while (0)
-
-#define CHECK_EQ(a, b) CHECK((long long)(a) == (long long)(b), "%lld != %lld", \
-			     (long long)(a), (long long)(b))
 
 #define ETH_TEST   0x88b5 /* IEEE local experimental ethertype */
 #define FRAME_MAX  2048
@@ -811,6 +798,5 @@ int main(int argc, char **argv)
 		printf("# SKIP ping through the engine: 'ping' is not installed\n");
 	if (argc > 1 && strcmp(argv[1], "--bench") == 0)
 		bench();
-	printf("uvale_afpacket_test: %d checks, %d failures\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_summary("uvale_afpacket_test");
 }
