@@ -47,7 +47,7 @@ print-c-tests:
 
 # The files scripts/install.ts fetches to build the library by URL: one per line, sorted.
 # ffi/MANIFEST is this output, committed; tests/url_import_test.ts fails when it is stale.
-MANIFEST_FILES = $(sort $(NMS_LIB_SRCS) ffi/uvale/uvaled_main.c $(wildcard ffi/include/*.h) \
+MANIFEST_FILES = $(sort $(NMS_LIB_SRCS) ffi/uvale/uvaled_main.c ffi/libnmscript.map $(wildcard ffi/include/*.h) \
   $(wildcard ffi/src/*.h) $(wildcard ffi/uvale/*.h) $(wildcard kernel/*.h))
 print-manifest:
 	@printf '%s\n' $(MANIFEST_FILES)

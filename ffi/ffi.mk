@@ -36,8 +36,11 @@ $(BUILD)/lib-san-obj/%.o: %.c
 -include $(shell find $(BUILD)/lib-obj $(BUILD)/lib-san-obj $(BUILD)/tests -name '*.d' 2>/dev/null)
 
 # ---- the library and the layout printer ----
-$(BUILD)/libnmscript.so: $$(NMS_LIB_OBJS)
-	$(CC) -shared -Wl,--no-undefined -Wl,-soname,libnmscript.so -o $@ $^ $(NMS_LDLIBS)
+$(BUILD)/libnmscript.so: $$(NMS_LIB_OBJS) ffi/libnmscript.map
+	$(CC) -shared -Wl,--no-undefined -Wl,-soname,libnmscript.so \
+	  -Wl,--version-script=ffi/libnmscript.map -o $@ $(NMS_LIB_OBJS) $(NMS_LDLIBS)
+	@bad=$$(nm -D --defined-only $@ | awk '$$3 !~ /^nms_/ && $$2 != "A" {print $$3}'); \
+	  if [ -n "$$bad" ]; then echo "$@ exports more than nms_*: $$bad" >&2; rm -f $@; exit 1; fi
 
 $(BUILD)/layout: ffi/tools/layout.c $$(NMS_LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(NMS_LDLIBS)

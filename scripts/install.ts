@@ -12,7 +12,11 @@
 import { cacheDir, VERSION } from "../src/ffi.ts";
 
 const CFLAGS = ["-std=c11", "-D_GNU_SOURCE", "-O2", "-g", "-fPIC", "-Iffi/include", "-Ikernel"];
-const LIB_LDFLAGS = ["-Wl,--no-undefined", "-Wl,-soname,libnmscript.so"];
+const LIB_LDFLAGS = [
+  "-Wl,--no-undefined",
+  "-Wl,-soname,libnmscript.so",
+  "-Wl,--version-script=ffi/libnmscript.map",
+];
 const LDLIBS = ["-lpthread"];
 
 async function fetchText(url: URL): Promise<string> {

@@ -59,6 +59,7 @@ export const SYMBOLS = {
   nms_vlan_write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
   nms_vlan_read: { parameters: ["i32", "buffer", "usize"], result: "i32" },
   nms_vlan_close: { parameters: ["i32"], result: "i32" },
+  nms_vlan_reason_text: { parameters: ["u32"], result: "pointer" },
   nms_uvale_start: { parameters: [], result: "i32" },
   nms_uvale_stop: { parameters: [], result: "i32" },
   nms_uvale_status: { parameters: ["buffer", "usize"], result: "i32" },

@@ -19,7 +19,7 @@
  */
 
 import { ERRNO, NetmapError } from "./errors.ts";
-import { check, cString, library, libraryPath } from "./ffi.ts";
+import { check, cString, library } from "./ffi.ts";
 import { layout } from "./layout.ts";
 import { Struct } from "./request.ts";
 
@@ -232,13 +232,8 @@ export function vlanReasonName(reason: number): string {
   return vlanReasonNames.get(reason) ?? `reason ${reason}`;
 }
 
-const REASON_SYMBOLS = {
-  vv_reason_text: { parameters: ["u32"], result: "pointer" },
-} as const;
-let reasonLib: Deno.DynamicLibrary<typeof REASON_SYMBOLS> | null | undefined;
-
 /**
- * The switch's sentence for a `VV_R_*` reason (vv_reason_text() of the library).
+ * The switch's sentence for a `VV_R_*` reason (nms_vlan_reason_text() of the library).
  *
  * @example
  * ```ts ignore
@@ -247,16 +242,7 @@ let reasonLib: Deno.DynamicLibrary<typeof REASON_SYMBOLS> | null | undefined;
  * ```
  */
 export function vlanReasonText(reason: number): string {
-  if (reasonLib === undefined) {
-    try {
-      library();
-      reasonLib = Deno.dlopen(libraryPath(), REASON_SYMBOLS);
-    } catch {
-      reasonLib = null;
-    }
-  }
-  if (reasonLib === null) return vlanReasonName(reason);
-  return cString(reasonLib.symbols.vv_reason_text(reason >>> 0)) || vlanReasonName(reason);
+  return cString(library().nms_vlan_reason_text(reason >>> 0)) || vlanReasonName(reason);
 }
 
 function describe(r: VlanRecord): string {

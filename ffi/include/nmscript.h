@@ -103,6 +103,8 @@ int nms_vlan_ioctl(int vfd, void *vlanreq_header);
 int nms_vlan_write(int vfd, const void *records, size_t len);
 int nms_vlan_read(int vfd, void *buf, size_t len);
 int nms_vlan_close(int vfd);
+/* The VLAN switch's sentence for a VV_R_* reason code (never NULL). */
+const char *nms_vlan_reason_text(uint32_t reason);
 
 /* ---- uvale daemon -------------------------------------------------------- */
 /* Start uvaled if it is not running (no-op on the kernel backend). */

@@ -15,6 +15,7 @@
 #include "backend.h"
 #include "internal.h"
 #include "nmscript.h"
+#include "vlan_conf.h"
 
 static pthread_once_t backend_once = PTHREAD_ONCE_INIT;
 static int backend_id;            /* NMS_BACKEND_* or -errno */
@@ -217,4 +218,9 @@ int nms_vlan_close(int vfd)
 	if (vfd < 0)
 		return BAD_FD("vlan close", vfd);
 	FORWARD(vlan_close(vfd));
+}
+
+const char *nms_vlan_reason_text(uint32_t reason)
+{
+	return vv_reason_text(reason);
 }
