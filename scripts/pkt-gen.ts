@@ -6,8 +6,16 @@
  * -F -M -s -d -S -D -T -w -W -N -A -B -X -P -r -C and --json. TODO(lead): tap:
  * and pcap: devices (exit 255 with a message), -p > 1 (warns, runs one
  * thread), address/port ranges and -z/-Z (the first address and port are
- * used), -I/-H/-a/-c/-o bits other than DUMP/RUBBISH/PPS_STATS (accepted,
- * no effect).
+ * used), -I/-H/-a/-c/-o bits other than DUMP/RUBBISH/PPS_STATS/COPY/MEMCPY
+ * (accepted, no effect).
+ *
+ * Speed: as netmap's pkt-gen, tx writes the frame into a buffer only when the
+ * buffer is new to it (NS_BUF_CHANGED, set on every slot at start; every slot
+ * with -o COPY/MEMCPY or an address range; never with -o RUBBISH), so that a
+ * send usually writes only `len` and `flags`. The per-slot loops run over
+ * `Ring.view()` (src/cli/pkt_gen_rings.ts) with one txsync/poll per batch;
+ * several pcap frames, fragments (-F/-M) and -o DUMP take a slower general
+ * path.
  *
  * @example
  * ```sh
@@ -40,12 +48,19 @@ import {
   type RateSample,
   summaryJson,
 } from "../src/cli/pkt_gen_report.ts";
+import {
+  countRx,
+  fillTx,
+  markAllChanged,
+  PKT_GEN_SEQ_OFFSET as SEQ_OFFSET,
+  type SeqCheck,
+  type TxTemplate,
+} from "../src/cli/pkt_gen_rings.ts";
+import { LoopYield, pollNow } from "../src/cli/pkt_gen_wait.ts";
 
 const out = (s: string): void => writeAll(Deno.stdout, s);
 const err = (s: string): void => writeAll(Deno.stderr, s);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-/** Offset of the sequence number in txseq/rxseq frames (after the UDP header). */
-const SEQ_OFFSET = 42;
 
 interface Counters {
   pkts: number;
@@ -76,19 +91,20 @@ async function templates(plan: PktGenPlan): Promise<Uint8Array[]> {
 }
 
 class Reporter {
-  #last = performance.now();
+  /** When the last report was printed (performance.now()). */
+  last = performance.now();
   #prev: Counters = { pkts: 0, bytes: 0, events: 0, minSpace: 0 };
   readonly #window: number[] = [];
 
   constructor(readonly plan: PktGenPlan) {}
 
   due(): boolean {
-    return performance.now() - this.#last >= this.plan.reportMs;
+    return performance.now() - this.last >= this.plan.reportMs;
   }
 
   report(c: Counters): void {
     const now = performance.now();
-    const usec = Math.round((now - this.#last) * 1000);
+    const usec = Math.round((now - this.last) * 1000);
     if (usec < 10000) return;
     const s: RateSample = {
       pkts: c.pkts - this.#prev.pkts,
@@ -110,7 +126,7 @@ class Reporter {
     if (this.plan.json) out(rateJson(s) + "\n");
     else err(formatRateLine(s, this.plan.normalize) + "\n");
     this.#prev = { ...c };
-    this.#last = now;
+    this.last = now;
   }
 }
 
@@ -147,6 +163,74 @@ function putFrame(
   return i;
 }
 
+/** How long a busy loop may keep the event loop from running (timers, ^C), in ms. */
+const YIELD_MS = 20;
+/** The longest one poll may block the event loop, in ms (the loops check ^C in between). */
+const POLL_MS = 20;
+
+/** The TX fast path's template, or undefined when the general path must run. */
+function fastTemplate(
+  port: Port,
+  frames: Uint8Array[],
+  plan: PktGenPlan,
+): TxTemplate | undefined {
+  const frame = frames[0];
+  const fits = port.txRings.every((r) => frame.length <= r.bufSize - r.maxOffset);
+  if (
+    frames.length !== 1 || plan.frags !== 1 || frame.length > plan.fragSize || !fits ||
+    plan.options & PKT_GEN_OPT.DUMP
+  ) {
+    return undefined;
+  }
+  const o = plan.options;
+  return {
+    frame,
+    minLen: plan.pktMinSize > 0 ? Math.min(plan.pktMinSize, frame.length) : 0,
+    seq: plan.mode === "txseq",
+    copy: o & PKT_GEN_OPT.RUBBISH
+      ? "never"
+      : o & (PKT_GEN_OPT.COPY | PKT_GEN_OPT.MEMCPY)
+      ? "always"
+      : "changed",
+  };
+}
+
+/** General TX path (several frames, fragments, -o DUMP): copies every frame. */
+function fillGeneral(
+  ring: Ring,
+  want: number,
+  frames: Uint8Array[],
+  plan: PktGenPlan,
+  c: Counters,
+  more: number,
+): number {
+  const seq = plan.mode === "txseq";
+  let i = ring.head;
+  const perFrame = Math.max(plan.frags, Math.ceil(plan.pktSize / ring.bufSize));
+  let room = Math.floor(ring.space() / perFrame);
+  let sent = 0;
+  while (room > 0 && sent < want) {
+    let f = frames[(c.pkts + sent) % frames.length];
+    if (plan.pktMinSize > 0) {
+      const size = plan.pktMinSize +
+        Math.floor(Math.random() * (plan.pktSize - plan.pktMinSize + 1));
+      f = f.subarray(0, Math.min(size, f.length));
+    }
+    if (seq && f.length >= SEQ_OFFSET + 4) {
+      f = f.slice();
+      new DataView(f.buffer).setUint32(SEQ_OFFSET, (c.pkts + sent) >>> 0);
+    }
+    if (plan.options & PKT_GEN_OPT.DUMP) dump("TX", f);
+    i = putFrame(ring, i, f, plan, more);
+    c.bytes += f.length;
+    sent++;
+    room--;
+  }
+  ring.head = i;
+  ring.cur = i;
+  return sent;
+}
+
 async function transmit(
   port: Port | undefined,
   plan: PktGenPlan,
@@ -155,57 +239,52 @@ async function transmit(
   const frames = await templates(plan);
   const c: Counters = { pkts: 0, bytes: 0, events: 0, minSpace: 0 };
   const rep = new Reporter(plan);
-  const seq = plan.mode === "txseq";
   const more = layout().constant("NS_MOREFRAG");
   const limit = plan.count === 0n ? Infinity : Number(plan.count);
+  const fast = port === undefined ? undefined : fastTemplate(port, frames, plan);
+  if (port !== undefined && fast !== undefined) port.txRings.forEach(markAllChanged);
+  using loop = new LoopYield(YIELD_MS);
   const start = performance.now();
-  let k = 0;
   while (!stop() && c.pkts < limit) {
     const want = Math.min(plan.burst, limit - c.pkts);
     let sent = 0;
     if (port === undefined) {
-      for (; sent < want; sent++) c.bytes += frames[k++ % frames.length].length;
+      if (frames.length === 1) {
+        sent = want;
+        c.bytes += want * frames[0].length;
+      } else {
+        for (; sent < want; sent++) c.bytes += frames[(c.pkts + sent) % frames.length].length;
+      }
     } else {
       for (const ring of port.txRings) {
-        let i = ring.head;
-        const perFrame = Math.max(plan.frags, Math.ceil(plan.pktSize / ring.bufSize));
-        let room = Math.floor(ring.space() / perFrame);
-        c.minSpace = Math.min(c.minSpace || Infinity, ring.space());
-        while (room > 0 && sent < want) {
-          let f = frames[k++ % frames.length];
-          if (plan.pktMinSize > 0) {
-            const size = plan.pktMinSize +
-              Math.floor(Math.random() * (plan.pktSize - plan.pktMinSize + 1));
-            f = f.subarray(0, Math.min(size, f.length));
-          }
-          if (seq && f.length >= SEQ_OFFSET + 4) {
-            f = f.slice();
-            new DataView(f.buffer).setUint32(SEQ_OFFSET, (c.pkts + sent) >>> 0);
-          }
-          if (plan.options & PKT_GEN_OPT.DUMP) dump("TX", f);
-          i = putFrame(ring, i, f, plan, more);
-          c.bytes += f.length;
-          sent++;
-          room--;
+        const space = ring.space();
+        c.minSpace = Math.min(c.minSpace || Infinity, space);
+        if (fast !== undefined) {
+          const n = ring.reserve(Math.min(space, want - sent));
+          c.bytes += fillTx(ring, n, fast, c.pkts + sent);
+          ring.submit(n);
+          sent += n;
+        } else {
+          sent += fillGeneral(ring, want - sent, frames, plan, c, more);
         }
-        ring.head = i;
-        ring.cur = i;
         if (sent >= want) break;
       }
       port.txsync();
-      if (sent === 0 && !(await port.ready("tx", { timeoutMs: 100 }))) {
-        // no room within 100 ms; look again (the loop ends on -n or ^C)
-      }
+      // no room: wait for some (as poll in the C tool); the loop ends on -n or ^C
+      if (sent === 0) pollNow(port, "tx", POLL_MS);
     }
     c.pkts += sent;
     if (sent > 0) c.events++;
+    const now = performance.now();
     if (plan.rate > 0) {
-      const ahead = (c.pkts / plan.rate) * 1000 - (performance.now() - start);
-      if (ahead > 0) await sleep(ahead);
-    } else if (c.events % 64 === 0) {
-      await sleep(0); // let timers and signals run
+      const ahead = (c.pkts / plan.rate) * 1000 - (now - start);
+      if (ahead > 0) {
+        await sleep(ahead);
+        loop.yielded();
+      }
     }
-    if (rep.due()) rep.report(c);
+    if (loop.due(now)) await loop.run(); // let signal listeners and timers run
+    if (now - rep.last >= plan.reportMs) rep.report(c);
   }
   if (port !== undefined) await drain(port);
   rep.report(c);
@@ -221,42 +300,60 @@ async function drain(port: Port): Promise<void> {
   }
 }
 
+/**
+ * Waits until `port` has frames, at most `ms`: polls in this thread in slices
+ * of POLL_MS and lets the event loop run in between (^C stays responsive).
+ */
+async function waitRx(
+  port: Port,
+  ms: number,
+  loop: LoopYield,
+  stop: () => boolean,
+): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const left = deadline - performance.now();
+    if (pollNow(port, "rx", Math.max(0, Math.min(POLL_MS, Math.ceil(left))))) return true;
+    if (left <= POLL_MS || stop()) return false;
+    if (loop.due()) await loop.run();
+  }
+}
+
 async function receive(port: Port, plan: PktGenPlan, stop: () => boolean): Promise<Counters> {
   const c: Counters = { pkts: 0, bytes: 0, events: 0, minSpace: 0 };
   const rep = new Reporter(plan);
   const limit = plan.count === 0n ? Infinity : Number(plan.count);
-  const expected = new Map<number, number>();
-  const more = layout().constant("NS_MOREFRAG");
-  let first = true;
-  while (!stop() && c.pkts < limit) {
-    const ready = await port.ready("rx", { timeoutMs: first && plan.exitWhenIdle ? 0 : 100 });
-    if (!ready && first && plan.exitWhenIdle) break;
-    first = false;
-    let got = 0;
-    for (const ring of port.rxRings) {
-      let i = ring.head;
-      while (i !== ring.tail && c.pkts + got < limit) {
-        const n = ring.len(i);
-        if (plan.options & PKT_GEN_OPT.DUMP) dump("RX", ring.frame(i, n));
-        if (plan.mode === "rxseq" && n >= SEQ_OFFSET + 4) {
-          const f = ring.frame(i, n);
-          const s = new DataView(f.buffer, f.byteOffset, f.byteLength).getUint32(SEQ_OFFSET);
-          const want = expected.get(ring.index);
-          if (want !== undefined && s !== want) {
-            err(`${PKT_GEN}: ring ${ring.index}: sequence ${s}, expected ${want}\n`);
-          }
-          expected.set(ring.index, (s + 1) >>> 0);
-        }
-        c.bytes += n;
-        if (!(ring.slotFlags(i) & more)) got++;
-        i = ring.next(i);
+  const checks: (SeqCheck | undefined)[] = port.rxRings.map((ring) =>
+    plan.mode === "rxseq"
+      ? {
+        expected: -1,
+        gap: (got: number, want: number): void =>
+          err(`${PKT_GEN}: ring ${ring.index}: sequence ${got}, expected ${want}\n`),
       }
-      ring.head = i;
-      ring.cur = i;
+      : undefined
+  );
+  const dumping = (plan.options & PKT_GEN_OPT.DUMP) !== 0;
+  using loop = new LoopYield(YIELD_MS);
+  // -W: leave at once when nothing is there at the first look
+  if (plan.exitWhenIdle && !pollNow(port, "rx", 0)) {
+    rep.report(c);
+    return c;
+  }
+  while (!stop() && c.pkts < limit) {
+    // poll syncs the rings and sleeps (bounded) only when nothing is there, as in the C tool
+    pollNow(port, "rx", POLL_MS);
+    const before = c.pkts;
+    for (let r = 0; r < port.rxRings.length; r++) {
+      const ring = port.rxRings[r];
+      const n = ring.peek(ring.numSlots - 1);
+      const m = countRx(ring, n, c, limit, checks[r]);
+      if (dumping) { for (let k = 0; k < m; k++) dump("RX", ring.frame(ring.slot(k))); }
+      ring.release(m);
     }
-    if (got > 0) c.events++;
-    c.pkts += got;
-    if (rep.due()) rep.report(c);
+    if (c.pkts > before) c.events++;
+    const now = performance.now();
+    if (loop.due(now)) await loop.run(); // let signal listeners and timers run
+    if (now - rep.last >= plan.reportMs) rep.report(c);
   }
   rep.report(c);
   return c;
@@ -278,6 +375,7 @@ async function ping(port: Port, plan: PktGenPlan, stop: () => boolean): Promise<
   const buckets = new Array<number>(64).fill(0);
   let count = 0, sum = 0, min = Infinity, gSum = 0, gMin = Infinity;
   let lastPrint = performance.now();
+  using loop = new LoopYield(YIELD_MS);
   const tx = port.txRings[0];
   while (!stop() && c.pkts < limit) {
     let i = tx.head;
@@ -301,7 +399,8 @@ async function ping(port: Port, plan: PktGenPlan, stop: () => boolean): Promise<
     c.bytes += m * frame.length;
     if (m > 0) c.events++;
     port.txsync();
-    if (!(await port.ready("rx", { timeoutMs: 3000 }))) {
+    if (!(await waitRx(port, 3000, loop, stop))) {
+      if (stop()) break;
       err(`${debugPrefix(Date.now(), "ping_body", 1476)}poll error on queue 0: timeout\n`);
       continue;
     }
@@ -344,9 +443,10 @@ async function ping(port: Port, plan: PktGenPlan, stop: () => boolean): Promise<
 async function pong(port: Port, plan: PktGenPlan, stop: () => boolean): Promise<Counters> {
   const c: Counters = { pkts: 0, bytes: 0, events: 0, minSpace: 0 };
   const rep = new Reporter(plan);
+  using loop = new LoopYield(YIELD_MS);
   const tx = port.txRings[0];
   while (!stop()) {
-    if (!(await port.ready("rx", { timeoutMs: 1000 }))) {
+    if (!(await waitRx(port, 1000, loop, stop))) {
       if (rep.due()) rep.report(c);
       continue;
     }

@@ -44,6 +44,71 @@ export interface RingInit {
 const TWO32 = 4294967296;
 
 /**
+ * Raw access to one ring's slots and buffers, for hot loops that touch
+ * hundreds of slots per batch (see `Ring.view()`). Everything is a plain
+ * typed array over the port's mapped memory plus word indices computed once,
+ * so a loop does a few typed-array loads and stores per slot, no call, no
+ * allocation.
+ *
+ * Slot `i` (0 ≤ i < numSlots) has its `len` at `u16[len16 + i * stride16]`,
+ * its `flags` at `u16[flags16 + i * stride16]` and its `buf_idx` at
+ * `u32[bufIdx32 + i * stride32]`; buffer `b` (0 ≤ b ≤ maxBufIdx) starts at
+ * byte `bufBase + b * bufSize` of `u8`. When `offsets` is true, slots carry
+ * per-slot offsets: use `Ring.dataOffset(i)` for where the data starts.
+ *
+ * The contract: touch only the slots of the current batch, i.e. between
+ * `reserve(n)` and `submit(n)` (TX) or `peek(n)` and `release(n)` (RX); those
+ * calls check that the port is open and that the batch fits the ring, once
+ * per batch. The loop keeps its index in 0..numSlots-1 itself. After the port
+ * closes, the arrays are empty (the memory is detached, never dangling): stale
+ * reads give `undefined` and writes are dropped.
+ *
+ * @example
+ * ```ts ignore
+ * const v = tx.view();
+ * const n = tx.reserve(Math.min(512, tx.space()));
+ * for (let k = 0, i = tx.slot(0); k < n; k++, i = i + 1 === v.numSlots ? 0 : i + 1) {
+ *   v.u16[v.len16 + i * v.stride16] = 60; // the frame is already in the buffer
+ *   v.u16[v.flags16 + i * v.stride16] = 0;
+ * }
+ * tx.submit(n);
+ * port.txsync();
+ * ```
+ */
+export interface RingView {
+  /** The port's whole mapped memory, as bytes (buffers are addressed in it). */
+  readonly u8: Uint8Array;
+  /** The same memory as native-endian 16-bit words (slot `len` and `flags`). */
+  readonly u16: Uint16Array;
+  /** The same memory as native-endian 32-bit words (slot `buf_idx`). */
+  readonly u32: Uint32Array;
+  /** Number of slots of the ring. */
+  readonly numSlots: number;
+  /** Buffer size in bytes. */
+  readonly bufSize: number;
+  /** Index in `u16` of slot 0's `len`. */
+  readonly len16: number;
+  /** Index in `u16` of slot 0's `flags`. */
+  readonly flags16: number;
+  /** Slot size in 16-bit words (distance between two slots in `u16`). */
+  readonly stride16: number;
+  /** Index in `u32` of slot 0's `buf_idx`. */
+  readonly bufIdx32: number;
+  /** Slot size in 32-bit words (distance between two slots in `u32`). */
+  readonly stride32: number;
+  /** Byte offset in `u8` of buffer 0. */
+  readonly bufBase: number;
+  /** The largest buffer index whose buffer lies inside the memory. */
+  readonly maxBufIdx: number;
+  /** True when slots carry offsets (then use `Ring.dataOffset(i)`). */
+  readonly offsets: boolean;
+  /** The slot flag NS_BUF_CHANGED (from the layout table). */
+  readonly bufChanged: number;
+  /** The slot flag NS_MOREFRAG (from the layout table). */
+  readonly moreFrag: number;
+}
+
+/**
  * One netmap ring.
  *
  * @example
@@ -103,6 +168,7 @@ export class Ring {
   #tail = 0;
   #reserved = 0;
   #peeked = 0;
+  #view: RingView | undefined;
 
   /**
    * Reads the ring header once (Port builds its rings; scripts do not call this).
@@ -357,6 +423,50 @@ export class Ring {
     this.#cur = c;
     Atomics.store(this.#u32, this.#headW, c);
     Atomics.store(this.#u32, this.#curW, c);
+  }
+
+  // ---- raw fast path -----------------------------------------------------------
+
+  /**
+   * The ring's slots and buffers as typed arrays and precomputed indices, for
+   * loops that must not make a call per slot (see RingView for the rules).
+   * The same object on every call; it stays valid while the port is open.
+   *
+   * @example
+   * ```ts ignore
+   * const v = rx.view();
+   * const n = rx.peek(rx.numSlots - 1);
+   * let bytes = 0;
+   * for (let k = 0, i = rx.slot(0); k < n; k++, i = i + 1 === v.numSlots ? 0 : i + 1) {
+   *   bytes += v.u16[v.len16 + i * v.stride16];
+   * }
+   * rx.release(n);
+   * ```
+   */
+  view(): RingView {
+    this.#alive("ring view");
+    if (this.#view === undefined) {
+      const l = layout();
+      const maxBuf = Math.floor((this.#memLen - this.bufSize - this.#bufBase) / this.bufSize);
+      this.#view = Object.freeze({
+        u8: this.#u8,
+        u16: this.#u16,
+        u32: this.#u32,
+        numSlots: this.numSlots,
+        bufSize: this.bufSize,
+        len16: (this.#slot0 + this.#lenOff) >>> 1,
+        flags16: (this.#slot0 + this.#flagsOff) >>> 1,
+        stride16: this.#slotSize >>> 1,
+        bufIdx32: (this.#slot0 + this.#bufIdxOff) >>> 2,
+        stride32: this.#slotSize >>> 2,
+        bufBase: this.#bufBase,
+        maxBufIdx: maxBuf < 0 ? -1 : maxBuf,
+        offsets: this.#maskNum !== 0,
+        bufChanged: this.#bufChanged,
+        moreFrag: l.constant("NS_MOREFRAG"),
+      });
+    }
+    return this.#view;
   }
 
   // ---- slots ---------------------------------------------------------------

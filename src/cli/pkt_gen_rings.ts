@@ -1,0 +1,246 @@
+/**
+ * pkt-gen's per-slot loops over `Ring.view()`: fill a batch of TX slots and
+ * count (and check) a batch of RX slots. Per slot they do a few typed-array
+ * loads and stores and nothing else: no call, no allocation. The frame is
+ * copied into a TX buffer only when the buffer is new to the sender
+ * (NS_BUF_CHANGED, which `markAllChanged` sets on every slot at start), as
+ * netmap's pkt-gen does; afterwards a send writes only `len` and `flags`.
+ *
+ * @module
+ */
+
+import type { Ring, RingView } from "../ring.ts";
+
+/** Offset of the sequence number in txseq/rxseq frames (after the UDP header). */
+export const PKT_GEN_SEQ_OFFSET = 42;
+
+/** What `fillTx` writes into each TX slot. */
+export interface TxTemplate {
+  /** The frame; it must fit one buffer (no fragments on this path). */
+  frame: Uint8Array;
+  /** 0: every packet is `frame.length` bytes; else a random length in minLen..frame.length. */
+  minLen: number;
+  /** Write a 32-bit big-endian sequence number at PKT_GEN_SEQ_OFFSET of each packet. */
+  seq: boolean;
+  /** "changed": copy into NS_BUF_CHANGED buffers; "always": every slot; "never": no data write. */
+  copy: "changed" | "always" | "never";
+}
+
+/**
+ * Sets NS_BUF_CHANGED on every slot of `ring`, so that `fillTx` copies the
+ * frame into each buffer the first time it is used.
+ *
+ * @example
+ * ```ts ignore
+ * for (const r of port.txRings) markAllChanged(r);
+ * ```
+ */
+export function markAllChanged(ring: Ring): void {
+  const v = ring.view();
+  for (let i = 0; i < v.numSlots; i++) v.u16[v.flags16 + i * v.stride16] = v.bufChanged;
+}
+
+/**
+ * Fills the `n` slots reserved on `ring` (from `ring.slot(0)`; call
+ * `ring.reserve(n)` before and `ring.submit(n)` after) with packets of `t`,
+ * numbering them from `seq0` when `t.seq`. Returns the bytes written.
+ *
+ * @example
+ * ```ts ignore
+ * const n = tx.reserve(Math.min(512, tx.space()));
+ * bytes += fillTx(tx, n, { frame, minLen: 0, seq: false, copy: "changed" }, 0);
+ * tx.submit(n);
+ * port.txsync();
+ * ```
+ */
+export function fillTx(ring: Ring, n: number, t: TxTemplate, seq0: number): number {
+  if (n <= 0) return 0;
+  const v = ring.view();
+  const changed = t.copy === "always" ? 0xffff : t.copy === "changed" ? v.bufChanged : 0;
+  const i0 = ring.slot(0);
+  if (t.minLen === 0 && !(t.seq && t.copy !== "never")) {
+    // the common case: fixed length, no per-packet data; two runs of consecutive slots
+    const first = Math.min(n, v.numSlots - i0);
+    fillRun(ring, v, i0, first, t.frame, changed);
+    if (first < n) fillRun(ring, v, 0, n - first, t.frame, changed);
+    return n * t.frame.length;
+  }
+  return fillEach(ring, v, i0, n, t, changed, seq0);
+}
+
+/**
+ * Fixed-length packets into slots i0..i0+n-1 (no wrap). Per slot: loads of
+ * flags and len, and a store only where they differ from what is wanted (in
+ * steady state nothing is written). The loop holds no call, which V8 compiles
+ * much tighter; a buffer to copy into switches to a second loop that does.
+ */
+function fillRun(
+  ring: Ring,
+  v: RingView,
+  i0: number,
+  n: number,
+  frame: Uint8Array,
+  changed: number,
+): void {
+  const u16 = v.u16;
+  const f0 = v.flags16;
+  const stride = v.stride16;
+  const toLen = v.len16 - f0;
+  const len = frame.length;
+  const end = f0 + (i0 + n) * stride;
+  let f = f0 + i0 * stride;
+  for (; f < end; f += stride) {
+    const flags = u16[f];
+    if (flags !== 0) {
+      if (flags & changed) break;
+      u16[f] = 0;
+    }
+    if (u16[f + toLen] !== len) u16[f + toLen] = len;
+  }
+  for (; f < end; f += stride) {
+    if (u16[f] & changed) ring.write((f - f0) / stride, frame);
+    u16[f + toLen] = len;
+    u16[f] = 0;
+  }
+}
+
+/** Random lengths and/or sequence numbers: the per-slot general loop. */
+function fillEach(
+  ring: Ring,
+  v: RingView,
+  i0: number,
+  n: number,
+  t: TxTemplate,
+  changed: number,
+  seq0: number,
+): number {
+  const { u8, u16, u32, numSlots, stride16, stride32, len16, flags16, bufIdx32 } = v;
+  const frame = t.frame;
+  const fixed = t.minLen === 0;
+  const span = frame.length - t.minLen + 1;
+  const seq = t.seq && t.copy !== "never";
+  let len = frame.length;
+  let bytes = 0;
+  let i = i0;
+  for (let k = 0; k < n; k++) {
+    const s = i * stride16;
+    if (u16[flags16 + s] & changed) ring.write(i, frame);
+    if (!fixed) len = t.minLen + Math.floor(Math.random() * span);
+    u16[len16 + s] = len;
+    u16[flags16 + s] = 0;
+    if (seq && len >= PKT_GEN_SEQ_OFFSET + 4) {
+      const b = u32[bufIdx32 + i * stride32];
+      const at = PKT_GEN_SEQ_OFFSET +
+        (b <= v.maxBufIdx && !v.offsets ? v.bufBase + b * v.bufSize : ring.dataOffset(i));
+      const q = (seq0 + k) >>> 0;
+      u8[at] = q >>> 24;
+      u8[at + 1] = q >>> 16;
+      u8[at + 2] = q >>> 8;
+      u8[at + 3] = q;
+    }
+    bytes += len;
+    if (++i === numSlots) i = 0;
+  }
+  return bytes;
+}
+
+/** Running totals of `countRx`, updated in place (no allocation per batch). */
+export interface RxTotals {
+  /** Complete packets (slots without NS_MOREFRAG). */
+  pkts: number;
+  /** Bytes of all slots. */
+  bytes: number;
+}
+
+/** rxseq: what a ring expects next, and where a gap is reported. */
+export interface SeqCheck {
+  /** The next sequence number expected on this ring, or -1 before the first. */
+  expected: number;
+  /** Called for a gap: the number received and the one expected. */
+  gap(got: number, want: number): void;
+}
+
+/**
+ * Counts the `n` slots peeked on `ring` (from `ring.slot(0)`) into `acc`,
+ * stopping once `acc.pkts` reaches `limit`; checks sequence numbers when
+ * `seq` is given. Returns how many slots it consumed (release that many).
+ *
+ * @example
+ * ```ts ignore
+ * const acc = { pkts: 0, bytes: 0 };
+ * const n = rx.peek(rx.numSlots - 1);
+ * rx.release(countRx(rx, n, acc, Infinity));
+ * port.rxsync();
+ * ```
+ */
+export function countRx(
+  ring: Ring,
+  n: number,
+  acc: RxTotals,
+  limit: number,
+  seq?: SeqCheck,
+): number {
+  if (n <= 0) return 0;
+  const v = ring.view();
+  const i0 = ring.slot(0);
+  if (seq === undefined && acc.pkts + n <= limit) {
+    // the common case: the limit cannot be reached here; two runs of consecutive slots
+    const first = Math.min(n, v.numSlots - i0);
+    countRun(v, i0, first, acc);
+    if (first < n) countRun(v, 0, n - first, acc);
+    return n;
+  }
+  return countEach(ring, v, i0, n, acc, limit, seq);
+}
+
+/** Slots i0..i0+n-1 (no wrap) into acc: per slot two loads. */
+function countRun(v: RingView, i0: number, n: number, acc: RxTotals): void {
+  const u16 = v.u16;
+  const stride = v.stride16;
+  const toLen = v.len16 - v.flags16;
+  const more = v.moreFrag;
+  const end = v.flags16 + (i0 + n) * stride;
+  let bytes = 0;
+  let frags = 0;
+  for (let f = v.flags16 + i0 * stride; f < end; f += stride) {
+    bytes += u16[f + toLen];
+    frags += (u16[f] & more) === 0 ? 0 : 1;
+  }
+  acc.pkts += n - frags;
+  acc.bytes += bytes;
+}
+
+/** With a limit or sequence checks: the per-slot general loop. */
+function countEach(
+  ring: Ring,
+  v: RingView,
+  i0: number,
+  n: number,
+  acc: RxTotals,
+  limit: number,
+  seq?: SeqCheck,
+): number {
+  const { u8, u16, u32, numSlots, stride16, stride32, len16, flags16, bufIdx32, moreFrag } = v;
+  let pkts = acc.pkts;
+  let bytes = 0;
+  let i = i0;
+  let k = 0;
+  for (; k < n && pkts < limit; k++) {
+    const s = i * stride16;
+    const len = u16[len16 + s];
+    bytes += len;
+    if (!(u16[flags16 + s] & moreFrag)) pkts++;
+    if (seq !== undefined && len >= PKT_GEN_SEQ_OFFSET + 4) {
+      const b = u32[bufIdx32 + i * stride32];
+      const at = PKT_GEN_SEQ_OFFSET +
+        (b <= v.maxBufIdx && !v.offsets ? v.bufBase + b * v.bufSize : ring.dataOffset(i));
+      const q = ((u8[at] << 24) | (u8[at + 1] << 16) | (u8[at + 2] << 8) | u8[at + 3]) >>> 0;
+      if (seq.expected >= 0 && q !== seq.expected) seq.gap(q, seq.expected);
+      seq.expected = (q + 1) >>> 0;
+    }
+    if (++i === numSlots) i = 0;
+  }
+  acc.pkts = pkts;
+  acc.bytes += bytes;
+  return k;
+}

@@ -1,0 +1,94 @@
+// Ring.view() (the raw fast path) and pkt-gen's loops over it, on a real backend: the view
+// addresses the same slots and buffers as the checked accessors, fillTx copies only into
+// NS_BUF_CHANGED buffers, countRx counts and checks sequence numbers, a closed port leaves
+// the view empty. Each scenario runs in its own child with its own uvale (core_harness.ts).
+import assert from "node:assert/strict";
+import { NetmapError, openPort } from "../mod.ts";
+import { countRx, fillTx, markAllChanged } from "../src/cli/pkt_gen_rings.ts";
+import { scenarios, uniqueName } from "./core_harness.ts";
+
+await scenarios(import.meta, {
+  "the view addresses what the checked accessors do": () => {
+    using p = openPort(`${uniqueName("vale")}:a`);
+    const tx = p.txRings[0];
+    const v = tx.view();
+    assert.equal(tx.view(), v, "one view per ring");
+    assert.ok(Object.isFrozen(v));
+    assert.equal(v.numSlots, tx.numSlots);
+    for (const i of [0, 1, tx.numSlots - 1]) {
+      tx.setLen(i, 42 + i);
+      tx.setSlotFlags(i, 0x10);
+      assert.equal(v.u16[v.len16 + i * v.stride16], 42 + i);
+      assert.equal(v.u16[v.flags16 + i * v.stride16], 0x10);
+      const b = v.u32[v.bufIdx32 + i * v.stride32];
+      assert.equal(b, tx.bufIdx(i));
+      assert.ok(b <= v.maxBufIdx);
+      assert.equal(v.bufBase + b * v.bufSize, tx.bufferOffset(b));
+      tx.setSlotFlags(i, 0);
+    }
+  },
+
+  "fillTx copies into changed buffers only; countRx counts and checks sequences": () => {
+    const name = uniqueName("pv");
+    using rxp = openPort(`netmap:${name}{0`);
+    using txp = openPort(`netmap:${name}}0`);
+    const tx = txp.txRings[0];
+    const rx = rxp.rxRings[0];
+    markAllChanged(tx);
+    const frame = new Uint8Array(60).fill(0x61);
+    const n = tx.reserve(8);
+    assert.equal(n, 8);
+    const bytes = fillTx(tx, n, { frame, minLen: 0, seq: true, copy: "changed" }, 100);
+    assert.equal(bytes, 8 * 60);
+    tx.submit(n);
+    txp.txsync();
+    rxp.rxsync();
+    const got = rx.peek(rx.numSlots - 1);
+    assert.equal(got, 8);
+    const f = rx.frame(rx.slot(3));
+    assert.equal(f.length, 60);
+    assert.equal(f[0], 0x61);
+    assert.equal(new DataView(f.buffer, f.byteOffset).getUint32(42), 103, "txseq numbers");
+    const acc = { pkts: 0, bytes: 0 };
+    const gaps: string[] = [];
+    const seq = { expected: 101, gap: (g: number, w: number) => gaps.push(`${g}/${w}`) };
+    assert.equal(countRx(rx, got, acc, Infinity, seq), 8);
+    assert.deepEqual([acc.pkts, acc.bytes, gaps], [8, 480, ["100/101"]]);
+    assert.equal(seq.expected, 108);
+    // a limit stops in the middle of the batch
+    const some = { pkts: 0, bytes: 0 };
+    assert.equal(countRx(rx, got, some, 5), 5);
+    rx.release(got);
+    // a buffer without NS_BUF_CHANGED keeps its bytes ("changed"); with it, "never" (-o
+    // RUBBISH) still writes no data
+    for (const [flags, copy] of [[0, "changed"], [tx.view().bufChanged, "never"]] as const) {
+      assert.equal(tx.reserve(1), 1);
+      const i = tx.slot(0);
+      tx.frame(i, 60).fill(0x7a);
+      tx.setSlotFlags(i, flags);
+      fillTx(tx, 1, { frame, minLen: 0, seq: false, copy }, 0);
+      assert.equal(tx.frame(i, 60)[10], 0x7a, copy);
+      assert.deepEqual([tx.slotFlags(i), tx.len(i)], [0, 60]);
+      tx.submit(1);
+    }
+    // with the flag, "changed" copies the frame
+    assert.equal(tx.reserve(1), 1);
+    const j = tx.slot(0);
+    tx.frame(j, 60).fill(0x7a);
+    tx.setSlotFlags(j, tx.view().bufChanged);
+    fillTx(tx, 1, { frame, minLen: 0, seq: false, copy: "changed" }, 0);
+    assert.equal(tx.frame(j, 60)[10], 0x61);
+    tx.submit(1);
+  },
+
+  "a closed port: view() throws, an old view is empty": () => {
+    const p = openPort(`${uniqueName("vale")}:a`);
+    const tx = p.txRings[0];
+    const v = tx.view();
+    assert.ok(v.u16.length > 0);
+    p.close();
+    assert.equal(v.u16.length, 0, "the memory is detached, not dangling");
+    assert.equal(v.u16[v.len16], undefined);
+    assert.throws(() => tx.view(), (e) => e instanceof NetmapError && e.code === "EBADF");
+  },
+});
