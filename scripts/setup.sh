@@ -30,6 +30,7 @@ want=$(node -e 'console.log(require("./package.json").dependencies.deno)')
 have=$(./node_modules/.bin/deno --version 2>/dev/null | awk 'NR==1{print $2}' || true)
 if [ "$have" != "$want" ]; then
   echo "setup: installing deno $want from npm into ./node_modules"
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  # npm ci refuses this lockfile (it lists only the linux-x64 optional binary); install keeps it as is
+  npm install --no-audit --no-fund --loglevel=error >/dev/null
   ./node_modules/.bin/deno --version | head -n 1
 fi
