@@ -66,7 +66,7 @@ bench: deps build
 	$(DENO) bench -P=bench bench/
 
 vm-test: deps build
-	@scripts/vm-test.sh "$(NETMAP_SRC)"
+	@scripts/vm-test.sh "$(NETMAP_SRC)" $(VM_TEST_ARGS)
 
 install: deps build
 	@scripts/install-launchers.sh "$(PREFIX)"
