@@ -39,7 +39,7 @@ lint: deps
 	$(DENO) lint
 	$(DENO) check mod.ts scripts/ tests/
 
-test: deps build
+test: deps build $(C_TESTS)
 	@scripts/run-tests.sh
 
 print-c-tests:
