@@ -8,7 +8,8 @@
 set -u
 mode=$1
 shift
-[ "$mode" = ours ] && export PATH="$VM_ROOT/bin:$PATH"
+# tests/bash/bin: stand-ins for the C helpers test 008 calls (get_max_tx_packets, ...)
+[ "$mode" = ours ] && export PATH="$VM_ROOT/bin:$VM_ROOT/tests/bash/bin:$PATH"
 echo "== netmap's tests with: $(command -v functional) $(command -v fd_server) $(command -v vale-ctl)"
 cd /netmap/utils || exit 2
 
