@@ -55,18 +55,20 @@ int vv_table_apply(struct vv_table *t, const struct vv_table_edit *e)
 static int frame_total(const struct vv_frag *f, unsigned int nfrags,
 		       uint32_t *total)
 {
+	uint32_t sum = 0;
 	unsigned int i;
 
 	*total = 0;
 	if (nfrags == 0)
 		return 0;
 	for (i = 0; i < nfrags; i++) {
-		if (f[i].len > f[i].cap || (f[i].len && !f[i].buf))
+		/* each len is below 2^32, so checking the bound stops overflow */
+		if (f[i].len > f[i].cap || (f[i].len && !f[i].buf) ||
+		    f[i].len > 0xffffff - sum)
 			return 0;
-		if (*total + f[i].len < *total || *total + f[i].len > 0xffffff)
-			return 0;
-		*total += f[i].len;
+		sum += f[i].len;
 	}
+	*total = sum;
 	return 1;
 }
 
@@ -111,13 +113,26 @@ static void put8(struct vv_frag *f, unsigned int n, uint32_t pos, uint8_t v)
 		f[i].buf[in] = v;
 }
 
-static uint16_t get16(const struct vv_frag *f, unsigned int n, uint32_t pos)
+/*
+ * Big-endian 16-bit fields. The header almost always sits in the first
+ * fragment: read it there directly, and walk the fragments otherwise.
+ */
+static inline uint16_t get16(const struct vv_frag *f, unsigned int n,
+			     uint32_t pos)
 {
+	if (pos + 2 <= f[0].len)
+		return (uint16_t)(f[0].buf[pos] << 8 | f[0].buf[pos + 1]);
 	return (uint16_t)(get8(f, n, pos) << 8 | get8(f, n, pos + 1));
 }
 
-static void put16(struct vv_frag *f, unsigned int n, uint32_t pos, uint16_t v)
+static inline void put16(struct vv_frag *f, unsigned int n, uint32_t pos,
+			 uint16_t v)
 {
+	if (pos + 2 <= f[0].len) {
+		f[0].buf[pos] = (uint8_t)(v >> 8);
+		f[0].buf[pos + 1] = (uint8_t)v;
+		return;
+	}
 	put8(f, n, pos, (uint8_t)(v >> 8));
 	put8(f, n, pos + 1, (uint8_t)v);
 }
@@ -130,6 +145,12 @@ static void put16(struct vv_frag *f, unsigned int n, uint32_t pos, uint16_t v)
 static void shift_up(struct vv_frag *f, unsigned int n, uint32_t from,
 		     uint32_t end)
 {
+	if (n == 1) {
+		if (end > from)
+			memmove(f->buf + from + VV_TAG_LEN, f->buf + from,
+				end - from);
+		return;
+	}
 	while (end > from) {
 		uint32_t s_in, d_in, chunk;
 		unsigned int s = locate(f, n, end - 1, &s_in);
@@ -152,6 +173,11 @@ static void shift_down(struct vv_frag *f, unsigned int n, uint32_t from,
 {
 	uint32_t src = from + VV_TAG_LEN;
 
+	if (n == 1) {
+		if (end > src)
+			memmove(f->buf + from, f->buf + src, end - src);
+		return;
+	}
 	while (src < end) {
 		uint32_t s_in, d_in, chunk;
 		unsigned int s = locate(f, n, src, &s_in);
@@ -167,14 +193,13 @@ static void shift_down(struct vv_frag *f, unsigned int n, uint32_t from,
 	}
 }
 
-int vv_frame_tag(struct vv_frag *f, unsigned int nfrags, uint32_t l2off,
-		 uint16_t tpid, uint16_t tci)
+/* vv_frame_tag() on a frame of total bytes whose fragment list is valid. */
+static int tag_frame(struct vv_frag *f, unsigned int nfrags, uint32_t total,
+		     uint32_t l2off, uint16_t tpid, uint16_t tci)
 {
-	uint32_t total, at = l2off + VV_TPID_OFF;
+	uint32_t at = l2off + VV_TPID_OFF;
 	struct vv_frag *last;
 
-	if (!frame_total(f, nfrags, &total) || l2off > 0xffff)
-		return VV_DROP_BAD_FRAGS;
 	if (total < l2off + VV_ETH_HLEN)
 		return VV_DROP_SHORT;
 	last = &f[nfrags - 1];
@@ -187,15 +212,30 @@ int vv_frame_tag(struct vv_frag *f, unsigned int nfrags, uint32_t l2off,
 	return VV_FWD;
 }
 
-int vv_frame_untag(struct vv_frag *f, unsigned int nfrags, uint32_t l2off)
+int vv_frame_tag(struct vv_frag *f, unsigned int nfrags, uint32_t l2off,
+		 uint16_t tpid, uint16_t tci)
 {
-	uint32_t total, at = l2off + VV_TPID_OFF, cut = VV_TAG_LEN;
-	unsigned int i;
+	uint32_t total;
 
 	if (!frame_total(f, nfrags, &total) || l2off > 0xffff)
 		return VV_DROP_BAD_FRAGS;
+	return tag_frame(f, nfrags, total, l2off, tpid, tci);
+}
+
+/* vv_frame_untag() on a frame of total bytes whose fragment list is valid. */
+static int untag_frame(struct vv_frag *f, unsigned int nfrags, uint32_t total,
+		       uint32_t l2off)
+{
+	uint32_t at = l2off + VV_TPID_OFF, cut = VV_TAG_LEN;
+	unsigned int i;
+
 	if (total < l2off + VV_ETH_HLEN + VV_TAG_LEN)
 		return VV_DROP_SHORT;
+	if (nfrags == 1) {
+		shift_down(f, 1, at, total);
+		f->len -= VV_TAG_LEN;
+		return VV_FWD;
+	}
 	shift_down(f, nfrags, at, total);
 	/* Give the last 4 bytes back, from the last fragment backwards. */
 	for (i = nfrags; i-- > 0 && cut;) {
@@ -207,6 +247,15 @@ int vv_frame_untag(struct vv_frag *f, unsigned int nfrags, uint32_t l2off)
 	return VV_FWD;
 }
 
+int vv_frame_untag(struct vv_frag *f, unsigned int nfrags, uint32_t l2off)
+{
+	uint32_t total;
+
+	if (!frame_total(f, nfrags, &total) || l2off > 0xffff)
+		return VV_DROP_BAD_FRAGS;
+	return untag_frame(f, nfrags, total, l2off);
+}
+
 static int is_tag_tpid(uint16_t type)
 {
 	return type == VV_TPID_8021Q || type == VV_TPID_8021AD ||
@@ -215,11 +264,11 @@ static int is_tag_tpid(uint16_t type)
 
 /* A frame from the trunk: to the access side of its VID. */
 static int from_trunk(const struct vv_table *t, struct vv_frag *f,
-		      unsigned int n, uint32_t l2off, uint32_t *dst)
+		      unsigned int n, uint32_t total, uint32_t l2off,
+		      uint32_t *dst)
 {
 	uint16_t tpid = (t->flags & VV_OPT_DOT1AD) ? VV_TPID_8021AD :
 						     VV_TPID_8021Q;
-	uint32_t total = vv_frame_len(f, n);
 	uint16_t type, tci, vid;
 	uint32_t port;
 
@@ -252,7 +301,7 @@ static int from_trunk(const struct vv_table *t, struct vv_frag *f,
 		/* Leave a priority tag: VID 0, PCP and DEI kept. */
 		put16(f, n, l2off + VV_TCI_OFF, tci & VV_PRIO_MASK);
 	} else {
-		int v = vv_frame_untag(f, n, l2off);
+		int v = untag_frame(f, n, total, l2off);
 
 		if (v != VV_FWD)
 			return v;
@@ -263,14 +312,14 @@ static int from_trunk(const struct vv_table *t, struct vv_frag *f,
 
 /* A frame from the access side of VID vid: to the trunk. */
 static int from_access(const struct vv_table *t, uint16_t vid,
-		       struct vv_frag *f, unsigned int n, uint32_t l2off,
-		       uint32_t *dst)
+		       struct vv_frag *f, unsigned int n, uint32_t total,
+		       uint32_t l2off, uint32_t *dst)
 {
 	int dot1ad = !!(t->flags & VV_OPT_DOT1AD);
 	int native = (t->flags & VV_OPT_NATIVE) && vid == t->native_vid;
 	uint16_t type, tci;
 
-	if (vv_frame_len(f, n) < l2off + VV_ETH_HLEN)
+	if (total < l2off + VV_ETH_HLEN)
 		return VV_DROP_SHORT;
 	if (t->trunk_port == VV_NOPORT)
 		return VV_DROP_NO_TRUNK;
@@ -279,7 +328,7 @@ static int from_access(const struct vv_table *t, uint16_t vid,
 		/* Only a priority tag is accepted, and only with KEEP_PCP. */
 		if (!(t->flags & VV_OPT_KEEP_PCP) || type != VV_TPID_8021Q)
 			return VV_DROP_TAGGED;
-		if (vv_frame_len(f, n) < l2off + VV_ETH_HLEN + VV_TAG_LEN)
+		if (total < l2off + VV_ETH_HLEN + VV_TAG_LEN)
 			return VV_DROP_SHORT;
 		tci = get16(f, n, l2off + VV_TCI_OFF);
 		if (tci & VV_VID_MASK)
@@ -290,9 +339,9 @@ static int from_access(const struct vv_table *t, uint16_t vid,
 		return VV_FWD;
 	}
 	if (!native) {
-		int v = vv_frame_tag(f, n, l2off,
-				     dot1ad ? VV_TPID_8021AD : VV_TPID_8021Q,
-				     vid);
+		int v = tag_frame(f, n, total, l2off,
+				  dot1ad ? VV_TPID_8021AD : VV_TPID_8021Q,
+				  vid);
 
 		if (v != VV_FWD)
 			return v;
@@ -311,9 +360,10 @@ int vv_forward(const struct vv_table *t, uint32_t src, struct vv_frag *f,
 	if (!frame_total(f, nfrags, &total) || l2off > 0xffff)
 		return VV_DROP_BAD_FRAGS;
 	if (src != VV_NOPORT && src == t->trunk_port)
-		v = from_trunk(t, f, nfrags, l2off, dst);
+		v = from_trunk(t, f, nfrags, total, l2off, dst);
 	else if (src < VV_TABLE_PORTS && t->port_vid[src] <= VV_VID_MAX)
-		v = from_access(t, t->port_vid[src], f, nfrags, l2off, dst);
+		v = from_access(t, t->port_vid[src], f, nfrags, total, l2off,
+				dst);
 	else
 		v = VV_DROP_UNKNOWN_PORT;
 	if (v != VV_FWD)

@@ -11,6 +11,9 @@
 # Rates: "sent" is the sender's packets / its seconds; "received" is what each
 # receiver got in that same time (the slowest receiver for broadcast), i.e.
 # the delivered rate. TS/C compares the received rates.
+# VLAN rows: a conf with a trunk and one access port on VID 10 (vale-vlan-ctl);
+# access -> trunk sends untagged frames, trunk -> access sends them tagged
+# (pkt-gen --vlan 10); one frame each way is checked first (tagged once).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
@@ -30,6 +33,8 @@ CHECK_BINS=()
 PIDS=()     # every process this script started and has not reaped yet
 TMP=""      # scratch dir: logs and (on uvale) NMSCRIPT_UVALE_DIR
 UVALE_STARTED=0
+VLAN_CONF=""   # the VLAN conf this script created (deleted on exit)
+VLAN_WHY=""    # why the VLAN rows could not run
 
 die() { echo "bench: $*" >&2; exit 2; }
 
@@ -79,6 +84,7 @@ uvale_stop() {
 cleanup() {
   local p
   for p in "${PIDS[@]}"; do stop_pid "$p" TERM 3 >/dev/null; done
+  vlan_teardown
   uvale_stop
   [ -n "$TMP" ] && rm -rf "$TMP"
   TMP=""
@@ -96,6 +102,48 @@ if [ "$BACKEND" = uvale ]; then
   UVALE_STARTED=1 # the first port opened starts uvaled in this directory
 fi
 export NMSCRIPT_BACKEND=$BACKEND
+
+# ---- the VLAN conf of the VLAN rows -------------------------------------------
+VLAN_NAME=bnch VLAN_TRUNK=bnchtrunk VLAN_ACCESS=bnchacc10 VLAN_VID=10
+vlan_ctl() { timeout 30 "$DENO" run -P=tools "$ROOT/scripts/vale-vlan-ctl.ts" "$@" 2>&1 | { grep -v 'Warning' || true; }; }
+
+# Creates the conf (trunk + one access port on VLAN_VID) and checks one frame
+# each way: untagged in on the access port, tagged once with VLAN_VID out of
+# the trunk; tagged in on the trunk, untagged out of the access port.
+vlan_setup() {
+  local out
+  out=$(vlan_ctl -n "$VLAN_NAME" -p "$VLAN_TRUNK" -c "$VLAN_ACCESS=$VLAN_VID") ||
+    { VLAN_WHY="VLAN conf: ${out//$'\n'/ }"; return 1; }
+  VLAN_CONF=$VLAN_NAME
+  out=$(timeout 30 "$DENO" eval "
+    import { eth, expect, openPort, send } from '$ROOT/mod.ts';
+    const hex = (b: Uint8Array): string =>
+      Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
+    using trunk = openPort('netmap:$VLAN_TRUNK');
+    using access = openPort('netmap:$VLAN_ACCESS');
+    const macs = { src: '02:00:00:00:00:0a', dst: '02:00:00:00:00:0b' };
+    const body = { length: $LEN - 14, fill: 'x' };
+    const plain = eth(macs).payload(body);
+    await send(access, plain);
+    const [tagged] = await expect(trunk, eth(macs).vlan($VLAN_VID).payload(body));
+    const tag = hex(tagged.subarray(12, 18));
+    if (tagged.length !== $LEN + 4 || !tag.startsWith('81 00 00 0a') || tag.endsWith('81 00')) {
+      throw new Error('access -> trunk: want one 802.1Q tag with VID $VLAN_VID, got ' + tag);
+    }
+    await send(trunk, tagged);
+    const [back] = await expect(access, plain);
+    console.log('tag check: access -> trunk ' + tagged.length + ' bytes, tag ' +
+      tag.slice(0, 11) + '; trunk -> access ' + back.length + ' bytes, untagged');
+  " 2>&1 | { grep -v 'Warning' || true; }) || { VLAN_WHY="tag check: $(echo "$out" | grep -m1 .)"; return 1; }
+  echo "bench: $out" >&2
+}
+
+vlan_teardown() {
+  [ -n "$VLAN_CONF" ] || return 0
+  vlan_ctl -s "$VLAN_CONF" -C "$VLAN_ACCESS" -P -r "$VLAN_CONF" >/dev/null ||
+    echo "bench: could not delete VLAN conf $VLAN_CONF (vale-vlan-ctl -s $VLAN_CONF -l)" >&2
+  VLAN_CONF=""
+}
 
 # ---- one tool run -------------------------------------------------------------
 # start TAG TOOL ARGS...: runs TOOL (c|ts) in the background, logs in $TMP/TAG.*
@@ -137,7 +185,7 @@ why() { # tag: the first error line of a failed run, for the table
 
 mpps() { awk -v p="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.2f", p / s / 1e6; else print "n/a" }'; }
 
-# run_pair TOOL TX_PORT TX_OPTIONS "RX_PORT..." ["PORT MAC"]: sets RES_TX and RES_RX (Mpps), or
+# run_pair TOOL TX_PORT TX_OPTIONS "RX_PORT..." ["PORT MAC [OPTION...]"]: sets RES_TX and RES_RX (Mpps), or
 # RES_TX=n/a and RES_WHY. Runs in this shell (not in $(...)) so that the EXIT
 # trap knows every pid.
 run_pair() {
@@ -152,9 +200,9 @@ run_pair() {
   if [ -n "$prime" ]; then
     # unicast: one frame from the receiver's port (source MAC = the sender's destination)
     # lets the learning switch forward to that port only (setup, not measured; C twin)
-    # shellcheck disable=SC2086 # "PORT MAC"
+    # shellcheck disable=SC2086 # "PORT MAC [OPTION...]"
     set -- $prime
-    if ! timeout 20 "$PKTGEN_C" -i "$1" -f tx -n 1 -S "$2" -w 0 --json >"$TMP/prime.out" \
+    if ! timeout 20 "$PKTGEN_C" -i "$1" -f tx -n 1 -S "$2" -w 0 --json "${@:3}" >"$TMP/prime.out" \
          2>"$TMP/prime.err"; then
       cleanup_run "${rx[@]}"; na "learning frame: $(why prime)"; return
     fi
@@ -244,11 +292,17 @@ if [ "$CHECK" = 1 ]; then check_main; exit; fi
 [ -f scripts/pkt-gen.ts ] || PKTGEN_TS=()
 
 # name | tx port | tx options | receivers | target (Mpps, received) | learning frame
+# (VLAN rows: the learning frame teaches the per-VID switch where the destination is)
 SCENARIOS=(
   "pipe|netmap:pipeB{0||netmap:pipeB}0|30|"
   "VALE 2 ports unicast|vale0:tx|-D 02:00:00:00:00:02|vale0:rx|10|vale0:rx 02:00:00:00:00:02"
   "VALE 4 ports broadcast|vale1:tx|-D ff:ff:ff:ff:ff:ff|vale1:r1 vale1:r2 vale1:r3||"
+  "VLAN access → trunk|netmap:$VLAN_ACCESS|-D 02:00:00:00:00:0b|netmap:$VLAN_TRUNK|8|netmap:$VLAN_TRUNK 02:00:00:00:00:0b --vlan $VLAN_VID"
+  "VLAN trunk → access|netmap:$VLAN_TRUNK|--vlan $VLAN_VID -D 02:00:00:00:00:0a|netmap:$VLAN_ACCESS|8|netmap:$VLAN_ACCESS 02:00:00:00:00:0a"
 )
+VLAN_REF="VALE 2 ports unicast" # the VLAN rows are compared with its C twin received rate
+VLAN_WITHIN=0.8                 # ... and must reach this fraction of it
+ref_rx=""
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
@@ -259,6 +313,13 @@ awk -v l="$load0" -v n="$(nproc)" 'BEGIN { exit !(l > n / 4) }' &&
 rows=()
 for s in "${SCENARIOS[@]}"; do
   IFS='|' read -r name txp txextra rxports target prime <<<"$s"
+  if [[ $name == VLAN* ]]; then
+    [ -z "$VLAN_CONF" ] && [ -z "$VLAN_WHY" ] && vlan_setup
+    if [ -n "$VLAN_WHY" ]; then
+      rows+=("| $name | n/a (${VLAN_WHY//|//}) | n/a | n/a | n/a | n/a | ≥ $target, ≥ $VLAN_WITHIN × $VLAN_REF |")
+      continue
+    fi
+  fi
   echo "bench: $name: C twin ($DURATION s)" >&2
   run_pair c "$txp" "$txextra" "$rxports" "$prime"
   c_tx=$RES_TX c_rx=$RES_RX
@@ -277,14 +338,22 @@ for s in "${SCENARIOS[@]}"; do
     awk -v a="$c_rx" -v t="$target" 'BEGIN { exit !(a >= t) }' &&
       verdict=" (met)" || verdict=" (missed)"
   fi
+  [ "$name" = "$VLAN_REF" ] && ref_rx=$c_rx
+  if [[ $name == VLAN* ]]; then
+    # the second target: within 20% of the plain VALE pair of this run
+    vr=$(ratio "$c_rx" "$ref_rx")
+    if [ "$vr" = n/a ]; then
+      verdict+="; ≥ $VLAN_WITHIN × $VLAN_REF: n/a"
+    else
+      awk -v r="$vr" -v w="$VLAN_WITHIN" 'BEGIN { exit !(r >= w) }' && vv="met" || vv="missed"
+      verdict+="; $vr × $VLAN_REF, target ≥ $VLAN_WITHIN ($vv)"
+    fi
+  fi
   tr_verdict=""
   [ "$r" != n/a ] && { awk -v r="$r" 'BEGIN { exit !(r >= 0.7) }' &&
                        tr_verdict=" (met)" || tr_verdict=" (missed)"; }
   rows+=("| $name | $c_tx | $c_rx | $t_tx | $t_rx | $r$tr_verdict | ${target:+≥ $target$verdict} |")
 done
-# TODO(bench): VLAN trunk <-> access once uvale has the VLAN switch (UV_LOOKUP_VLAN) and
-# a way to send 802.1Q frames from both generators (pkt-gen.ts -P tagged.pcap; C twin -V).
-rows+=("| VLAN trunk ↔ access | not measured yet (needs the VLAN switch in uvale) | n/a | n/a | n/a | n/a | ≥ 8, within 20% of VALE 2 ports |")
 
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)

@@ -3,7 +3,8 @@
  * lines and exit codes (see `pkt-gen --help`), plus `--json`.
  * Implemented here: -f tx, rx, txseq, rxseq on netmap ports and the null
  * sender, ping and pong, one thread, with -n -l (fixed or random size) -b -R
- * -F -M -s -d -S -D -T -w -W -N -A -B -X -P -r -C and --json. TODO(lead): tap:
+ * -F -M -s -d -S -D -T -w -W -N -A -B -X -P -r -C, --json and --vlan VID (an
+ * nmscript extension: 802.1Q-tagged frames, see --help). TODO(lead): tap:
  * and pcap: devices (exit 255 with a message), -p > 1 (warns, runs one
  * thread), address/port ranges and -z/-Z (the first address and port are
  * used), -I/-H/-a/-c/-o bits other than DUMP/RUBBISH/PPS_STATS/COPY/MEMCPY
@@ -69,8 +70,24 @@ interface Counters {
   minSpace: number;
 }
 
-/** The frames pkt-gen sends: one template, or the packets of a pcap file. */
+/** `frame` with an 802.1Q tag (TPID 0x8100, PCP 0, VID `vid`) after its MACs. */
+function withVlanTag(frame: Uint8Array, vid: number): Uint8Array {
+  if (frame.length < 12) return frame;
+  const out = new Uint8Array(frame.length + 4);
+  out.set(frame.subarray(0, 12));
+  out.set([0x81, 0x00, (vid >> 8) & 0x0f, vid & 0xff], 12);
+  out.set(frame.subarray(12), 16);
+  return out;
+}
+
+/** The frames pkt-gen sends: one template, or the packets of a pcap file (tagged with --vlan). */
 async function templates(plan: PktGenPlan): Promise<Uint8Array[]> {
+  const frames = await untaggedTemplates(plan);
+  const vid = plan.vlan;
+  return vid === undefined ? frames : frames.map((f) => withVlanTag(f, vid));
+}
+
+async function untaggedTemplates(plan: PktGenPlan): Promise<Uint8Array[]> {
   if (plan.pcapFile !== undefined) {
     const file = await readPcapFile(plan.pcapFile);
     if (file.packets.length === 0) throw new Error(`-P ${plan.pcapFile}: no packets in the file`);
@@ -187,9 +204,10 @@ function fastTemplate(
     frame,
     minLen: plan.pktMinSize > 0 ? Math.min(plan.pktMinSize, frame.length) : 0,
     seq: plan.mode === "txseq",
+    // with --vlan, a VLAN switch untags in the sender's buffer: write every slot
     copy: o & PKT_GEN_OPT.RUBBISH
       ? "never"
-      : o & (PKT_GEN_OPT.COPY | PKT_GEN_OPT.MEMCPY)
+      : o & (PKT_GEN_OPT.COPY | PKT_GEN_OPT.MEMCPY) || plan.vlan !== undefined
       ? "always"
       : "changed",
   };

@@ -10,7 +10,12 @@
  *   rx:  poll (which syncs), count every slot up to tail, release them all.
  *
  * Usage: pkt-gen-c -i PORT [-f tx|rx|txseq|rxseq] [-n COUNT] [-l LEN]
- *                  [-b BURST] [-w SECS] [-T MS] [-S MAC] [-D MAC] [--json]
+ *                  [-b BURST] [-w SECS] [-T MS] [-S MAC] [-D MAC] [--vlan VID]
+ *                  [--json]
+ *
+ * --vlan VID (as pkt-gen.ts): send 802.1Q-tagged frames (-l bytes plus the
+ * 4-byte tag), written into every slot, since a VLAN switch rewrites the
+ * sender's buffer in place when it removes the tag.
  * Exit status: 0 done, 1 runtime failure, 255 bad usage (as pkt-gen).
  */
 #include <errno.h>
@@ -42,6 +47,7 @@ struct opts {
 	unsigned int len, burst, report_ms;
 	int wait_s;     /* -1: default (2 s, 0 on vale ports) */
 	int json;
+	int vlan;       /* -1: untagged; else the VID of an 802.1Q tag */
 	uint8_t src_mac[6], dst_mac[6];
 };
 
@@ -85,7 +91,7 @@ static int usage(const char *fmt, const char *arg)
 	}
 	fprintf(stderr,
 		"usage: " PROG " -i PORT [-f tx|rx|txseq|rxseq] [-n COUNT] [-l LEN] [-b BURST]\n"
-		"                 [-w SECS] [-T MS] [-S MAC] [-D MAC] [--json]\n"
+		"                 [-w SECS] [-T MS] [-S MAC] [-D MAC] [--vlan VID] [--json]\n"
 		"  -i PORT   netmap:NAME[-RING] or valeX:Y[-RING] (pipes: netmap:pipe{1, }1)\n"
 		"  -f MODE   tx, rx (default), txseq or rxseq\n"
 		"  -n COUNT  packets to send or receive (default 0: until ^C)\n"
@@ -95,6 +101,8 @@ static int usage(const char *fmt, const char *arg)
 		"  -T MS     report interval (default 1000)\n"
 		"  -S MAC    source MAC (default 00:00:00:00:00:00)\n"
 		"  -D MAC    destination MAC (default ff:ff:ff:ff:ff:ff)\n"
+		"  --vlan VID  tx: 802.1Q-tagged frames (VID 0..4095; -l bytes plus the tag),\n"
+		"            written into every slot (a VLAN switch untags in place)\n"
 		"  --json    print one JSON object at the end instead of text reports\n",
 		MAX_LEN);
 	return USAGE_EXIT;
@@ -129,6 +137,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "vlan", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -136,7 +145,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	int c;
 
 	*o = (struct opts){ .mode = M_RX, .len = 60, .burst = 512, .report_ms = 1000,
-			    .wait_s = -1, .dst_mac = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+			    .wait_s = -1, .vlan = -1, .dst_mac = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":i:f:n:l:b:w:T:S:D:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -184,10 +193,17 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'J':
 			o->json = 1;
 			break;
+		case 'V':
+			if (parse_num("--vlan", optarg, 0, 4095, &v))
+				return USAGE_EXIT;
+			o->vlan = (int)v;
+			break;
 		case 'h':
 			usage(NULL, NULL);
 			exit(0);
 		case ':':
+			if (optopt == 'V')
+				return usage("option --vlan needs a VID (0..4095)%s", "");
 			return usage("option -%s needs a value", (char[]){ (char)optopt, 0 });
 		default:
 			return usage("unknown option '%s'", argv[optind - 1]);
@@ -445,23 +461,37 @@ static void report_maybe(struct reporter *r, const struct counters *c)
 		report(r, c, now);
 }
 
+/* Insert an 802.1Q tag (TPID 0x8100, PCP 0, VID vid) after the MACs of the
+ * len-byte frame f, which has room for 4 more bytes. */
+static void add_vlan_tag(uint8_t *f, unsigned int len, unsigned int vid)
+{
+	memmove(f + 16, f + 12, len - 12);
+	put16(f + 12, 0x8100);
+	put16(f + 14, vid);
+}
+
 static int transmit(struct port *p, const struct opts *o, struct counters *c)
 {
-	uint8_t *frame = malloc(o->len);
+	unsigned int len = o->len + (o->vlan >= 0 ? 4 : 0);
+	uint8_t *frame = malloc(len);
 	struct reporter rep = { .o = o, .last = now_s() };
 	int seq = o->mode == M_TXSEQ, err = 0;
+	/* a VLAN switch rewrites tagged frames in place: write every slot */
+	int always = seq || o->vlan >= 0;
 	const char *op = "txsync";
 	unsigned int i, j;
 
 	if (!frame) {
-		fprintf(stderr, PROG ": out of memory for a %u-byte frame\n", o->len);
+		fprintf(stderr, PROG ": out of memory for a %u-byte frame\n", len);
 		return 1;
 	}
 	build_frame(frame, o->len, o->src_mac, o->dst_mac);
+	if (o->vlan >= 0)
+		add_vlan_tag(frame, o->len, (unsigned int)o->vlan);
 	for (i = 0; i < p->nrings; i++) {
-		if (o->len > p->rings[i]->nr_buf_size) {
+		if (len > p->rings[i]->nr_buf_size) {
 			fprintf(stderr, PROG ": -l %u: EINVAL: longer than the port's buffers "
-				"(%u bytes); use a smaller -l\n", o->len, p->rings[i]->nr_buf_size);
+				"(%u bytes); use a smaller -l\n", len, p->rings[i]->nr_buf_size);
 			free(frame);
 			return USAGE_EXIT;
 		}
@@ -483,14 +513,14 @@ static int transmit(struct port *p, const struct opts *o, struct counters *c)
 			for (; room > 0 && sent < want; room--, sent++) {
 				struct nma_slot *s = &r->slot[head];
 
-				if (seq || (s->flags & NMA_NS_BUF_CHANGED)) {
+				if (always || (s->flags & NMA_NS_BUF_CHANGED)) {
 					uint8_t *buf = slot_buf(r, s);
 
-					memcpy(buf, frame, o->len);
-					if (seq && o->len >= SEQ_OFFSET + 4)
+					memcpy(buf, frame, len);
+					if (seq && len >= SEQ_OFFSET + 4)
 						put_seq(buf + SEQ_OFFSET, (uint32_t)(c->pkts + sent));
 				}
-				s->len = (uint16_t)o->len;
+				s->len = (uint16_t)len;
 				s->flags = 0;
 				head = ring_next(r, head);
 			}
@@ -507,7 +537,7 @@ static int transmit(struct port *p, const struct opts *o, struct counters *c)
 			op = "txsync";
 		}
 		c->pkts += sent;
-		c->bytes += sent * o->len;
+		c->bytes += sent * len;
 		c->events += sent > 0;
 		report_maybe(&rep, c);
 	}

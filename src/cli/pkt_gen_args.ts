@@ -1,8 +1,8 @@
 /**
  * Command line of `pkt-gen` (scripts/pkt-gen.ts), as netmap's apps/pkt-gen
  * reads it (getopt string `46a:f:F:Nn:i:Il:d:s:D:S:b:c:o:p:T:w:WvR:XC:H:rP:zZAhBM:`),
- * plus `--json` (one JSON object per report instead of the text lines) and
- * `--help`. Exit codes are the C tool's: `-h` prints the usage on stderr and
+ * plus `--json` (one JSON object per report instead of the text lines),
+ * `--vlan VID` (802.1Q-tagged frames) and `--help`. Exit codes are the C tool's: `-h` prints the usage on stderr and
  * exits 0; every bad argument exits 255 (its `exit(-1)`).
  *
  * @module
@@ -126,6 +126,8 @@ export interface PktGenPlan {
   verbose: number;
   /** --json: machine-readable reports. */
   json: boolean;
+  /** --vlan: VID of the 802.1Q tag inserted after the MACs of every sent frame (0..4095). */
+  vlan?: number;
 }
 
 /** pkt-gen's usage (our wording), printed on stderr as the C tool does. */
@@ -167,6 +169,8 @@ export const PKT_GEN_USAGE = `usage: pkt-gen -i PORT [options]
   -v           more messages
   -h           this help (exit 0)
   --json       one JSON object per report instead of the text lines
+  --vlan VID   send 802.1Q-tagged frames (TPID 0x8100, PCP 0, VID 0..4095): the tag goes
+               after the MACs, so frames are -l bytes plus 4; written into every slot
   --help       this help with the differences from the C tool
 Exit status: 0 success, 255 bad argument or open failure, 1 other failures.
 `;
@@ -177,7 +181,9 @@ Differences from netmap's pkt-gen (same options, report lines and exit codes):
   - every bad value exits 255 with a message, also where the C tool goes on:
     an unknown -f function (it falls back to rx), -F outside 1..63 (ignored), an -i
     name longer than 504 characters (ignored), numbers atoi(3) misreads ("-n 1k");
-  - --json prints one JSON object per report line.
+  - --json prints one JSON object per report line;
+  - --vlan VID (an nmscript extension) tags the frames it sends and writes them into
+    every slot, since a VLAN switch (vale_vlan) removes the tag in the sender's buffer.
 `;
 
 function bad(message: string, withUsage = false): CliOutcome<PktGenPlan> {
@@ -294,7 +300,9 @@ export function parsePktGenArgs(
   argv: readonly string[],
   options: PktGenParseOptions = {},
 ): CliOutcome<PktGenPlan> {
-  const long = splitLongOptions(argv, PKT_GEN_OPTSTRING, ["help", "json"]);
+  const vlanArg = takeVlanOption(argv);
+  if (typeof vlanArg === "object" && "error" in vlanArg) return bad(vlanArg.error);
+  const long = splitLongOptions(vlanArg.rest, PKT_GEN_OPTSTRING, ["help", "json"]);
   if (long.unknown !== undefined) {
     return bad(`unrecognized option '${long.unknown}'`, true);
   }
@@ -504,6 +512,7 @@ export function parsePktGenArgs(
     }
     const src = parseIpRange("-s", srcText, plan.af);
     const dst = parseIpRange("-d", dstText, plan.af);
+    if (vlanArg.vid !== undefined) plan.vlan = vlanArg.vid;
     if (src.start !== src.end || src.port0 !== src.port1) plan.options |= PKT_GEN_OPT.COPY;
     if (dst.start !== dst.end || dst.port0 !== dst.port1) plan.options |= PKT_GEN_OPT.COPY;
     return runWith({ ...plan, src, dst });
@@ -511,6 +520,55 @@ export function parsePktGenArgs(
     if (e instanceof OptionValueError) return bad(e.message);
     throw e;
   }
+}
+
+/**
+ * Takes `--vlan VID` / `--vlan=VID` out of a command line (words in option
+ * position only, as {@linkcode splitLongOptions} reads them) and checks the
+ * VID. The last one given wins.
+ *
+ * @example
+ * ```ts
+ * import { takeVlanOption } from "./pkt_gen_args.ts";
+ * console.log(takeVlanOption(["-f", "tx", "--vlan", "10"])); // { rest: ["-f", "tx"], vid: 10 }
+ * ```
+ */
+export function takeVlanOption(
+  argv: readonly string[],
+): { rest: string[]; vid?: number } | { error: string } {
+  const takesArg = new Set<string>();
+  for (let i = 0; i < PKT_GEN_OPTSTRING.length; i++) {
+    if (PKT_GEN_OPTSTRING[i + 1] === ":") takesArg.add(PKT_GEN_OPTSTRING[i]);
+  }
+  const rest: string[] = [];
+  let vid: number | undefined;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const word = argv[i];
+    if (word === "--") break;
+    if (word === "--vlan" || word.startsWith("--vlan=")) {
+      const text = word === "--vlan" ? argv[++i] : word.slice("--vlan=".length);
+      if (text === undefined) return { error: "--vlan needs a VLAN id (0..4095)" };
+      try {
+        vid = parseInteger("--vlan", text, { min: 0, max: 4095, what: "a VLAN id" });
+      } catch (e) {
+        if (e instanceof OptionValueError) return { error: e.message };
+        throw e;
+      }
+      continue;
+    }
+    rest.push(word);
+    if (!word.startsWith("-") || word.startsWith("--") || word.length < 2) continue;
+    // a short option that takes a value as the last letter: the next word is its value
+    for (let j = 1; j < word.length; j++) {
+      if (takesArg.has(word[j])) {
+        if (j === word.length - 1 && i + 1 < argv.length) rest.push(argv[++i]);
+        break;
+      }
+    }
+  }
+  rest.push(...argv.slice(i));
+  return vid === undefined ? { rest } : { rest, vid };
 }
 
 /**

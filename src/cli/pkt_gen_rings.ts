@@ -56,7 +56,8 @@ export function markAllChanged(ring: Ring): void {
 export function fillTx(ring: Ring, n: number, t: TxTemplate, seq0: number): number {
   if (n <= 0) return 0;
   const v = ring.view();
-  const changed = t.copy === "always" ? 0xffff : t.copy === "changed" ? v.bufChanged : 0;
+  // the flag bits that make a slot take the frame; "always" copies whatever the flags say
+  const changed = t.copy === "always" ? ALWAYS : t.copy === "changed" ? v.bufChanged : 0;
   const i0 = ring.slot(0);
   if (t.minLen === 0 && !(t.seq && t.copy !== "never")) {
     // the common case: fixed length, no per-packet data; two runs of consecutive slots
@@ -67,6 +68,9 @@ export function fillTx(ring: Ring, n: number, t: TxTemplate, seq0: number): numb
   }
   return fillEach(ring, v, i0, n, t, changed, seq0);
 }
+
+/** `changed` of "always": a value no slot's flags can hold, tested with `===`. */
+const ALWAYS = -1;
 
 /**
  * Fixed-length packets into slots i0..i0+n-1 (no wrap). Per slot: loads of
@@ -89,7 +93,7 @@ function fillRun(
   const len = frame.length;
   const end = f0 + (i0 + n) * stride;
   let f = f0 + i0 * stride;
-  for (; f < end; f += stride) {
+  for (; f < end && changed !== ALWAYS; f += stride) {
     const flags = u16[f];
     if (flags !== 0) {
       if (flags & changed) break;
@@ -98,7 +102,7 @@ function fillRun(
     if (u16[f + toLen] !== len) u16[f + toLen] = len;
   }
   for (; f < end; f += stride) {
-    if (u16[f] & changed) ring.write((f - f0) / stride, frame);
+    if (changed === ALWAYS || u16[f] & changed) ring.write((f - f0) / stride, frame);
     u16[f + toLen] = len;
     u16[f] = 0;
   }
@@ -124,7 +128,7 @@ function fillEach(
   let i = i0;
   for (let k = 0; k < n; k++) {
     const s = i * stride16;
-    if (u16[flags16 + s] & changed) ring.write(i, frame);
+    if (changed === ALWAYS || u16[flags16 + s] & changed) ring.write(i, frame);
     if (!fixed) len = t.minLen + Math.floor(Math.random() * span);
     u16[len16 + s] = len;
     u16[flags16 + s] = 0;
