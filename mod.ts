@@ -47,6 +47,7 @@ export * from "./src/port.ts";
 export * from "./src/vale.ts";
 export * from "./src/vlan.ts";
 export * from "./src/fdpass.ts";
+export * from "./src/fd_server_client.ts";
 export * from "./src/port_name.ts";
 export * from "./src/frames/mod.ts";
 export * from "./src/testing/mod.ts";

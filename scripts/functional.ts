@@ -13,28 +13,10 @@
  * @module
  */
 
-import {
-  closeFd,
-  ERRNO,
-  layout,
-  NetmapError,
-  openPort,
-  Port,
-  type Ring,
-  SeqpacketSocket,
-} from "../mod.ts";
+import { fdServer, type FdServerClient, layout, openPort, type Port, type Ring } from "../mod.ts";
 import { describeMismatch, functionalFrame, match, nextFill } from "../src/frames/mod.ts";
 import { errorLine, runTool } from "../src/cli/main.ts";
 import { writeAll } from "../src/cli/outcome.ts";
-import {
-  decodeFdResponse,
-  encodeFdRequest,
-  FD_GET,
-  FD_RELEASE,
-  FD_RESPONSE_SIZE,
-  FD_STOP,
-} from "../src/cli/fd_protocol.ts";
-import { fdServerSocket } from "../src/cli/fd_server_args.ts";
 import {
   FUNCTIONAL,
   type FunctionalPlan,
@@ -46,6 +28,8 @@ import {
 
 /** The poll step of every wait, as in the C tool (ms). */
 const STEP_MS = 100;
+/** How long -o waits for the daemonizing fd_server (ms). */
+const START_MS = 15_000;
 /** Verbosity levels (the C tool's LV_*). */
 const LV_ERROR = 0;
 const LV_SEND_RECV = 2;
@@ -62,106 +46,56 @@ class Log {
   }
 }
 
-/** Connects to the fd server, retrying every 100 ms for at most `timeoutSecs`. */
-async function connectServer(timeoutSecs: number): Promise<SeqpacketSocket | undefined> {
-  for (let elapsed = 0;; elapsed += STEP_MS) {
-    try {
-      return await SeqpacketSocket.connect(fdServerSocket(), { timeoutMs: STEP_MS });
-    } catch (e) {
-      if (!(e instanceof NetmapError)) throw e;
-      if (elapsed > timeoutSecs * 1000) return undefined;
-      await sleep(STEP_MS);
-    }
-  }
+/** A client of the fd server with functional's timeouts (-T: connect retries, reply wait). */
+function server(timeoutSecs: number): FdServerClient {
+  return fdServer({
+    connectTimeoutMs: timeoutSecs * 1000,
+    replyTimeoutMs: Math.max(timeoutSecs, 1) * 1000,
+  });
 }
 
 async function stopServer(timeoutSecs: number, log: Log): Promise<number> {
-  const sock = await connectServer(timeoutSecs);
-  if (sock === undefined) {
-    log.at(LV_SEND_RECV, "fd_server already down");
-    return 0;
-  }
+  log.at(LV_SEND_RECV, "shutting down fd_server");
+  // Resolves once the server has closed its ports and gone, so that the next
+  // run cannot reach the old server; no server at all is a silent success.
   try {
-    log.at(LV_SEND_RECV, "shutting down fd_server");
-    sock.send(encodeFdRequest({ action: FD_STOP, name: "" }));
-    // Wait for the server to close its end, so that the next run cannot reach
-    // the old server (finite: the server answers within one request).
-    for (let i = 0; i < 50; i++) {
-      try {
-        if ((await sock.recv({ timeoutMs: STEP_MS })).closed) break;
-      } catch (e) {
-        if (!(e instanceof NetmapError) || e.errno !== ERRNO.ETIMEDOUT) break;
-      }
-    }
-  } finally {
-    sock.close();
+    if (!(await server(timeoutSecs).stop())) log.at(LV_SEND_RECV, "fd_server already down");
+  } catch (e) {
+    log.at(LV_ERROR, errorLine(e));
   }
   return 0;
 }
 
 async function startServer(log: Log): Promise<number> {
+  // fd-server.ts without -f daemonizes and exits once the server answers
+  // (the C tool does not wait; later -i requests absorbed the race).
   const script = new URL("./fd-server.ts", import.meta.url).pathname;
   const config = new URL("../deno.json", import.meta.url).pathname;
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-q", "-P=tools", "--config", config, script, "-f"],
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-q", "-P=tools", "--config", config, script],
       stdin: "null",
       stdout: "null",
-      stderr: "null",
-      detached: true,
-    }).spawn();
-    child.unref();
+      stderr: "piped",
+      signal: AbortSignal.timeout(START_MS),
+    }).output();
+    if (out.code !== 0) log.at(LV_ERROR, new TextDecoder().decode(out.stderr).trim());
   } catch (e) {
     log.at(LV_ERROR, `cannot start fd_server: ${errorLine(e)}`);
-    return 0; // as the C tool: -o returns 0 even when the server did not start
   }
-  // Unlike the C tool, wait (at most 5 s) until the server answers.
-  const sock = await connectServer(5);
-  sock?.close();
-  if (sock === undefined) log.at(LV_ERROR, "fd_server did not come up within 5 s");
-  return 0;
+  return 0; // as the C tool: -o returns 0 even when the server did not start
 }
 
 /** Gets the port from the fd server (FD_GET), as a Port over the received fd. */
-async function portFromServer(plan: FunctionalRunPlan): Promise<Port> {
-  const sock = await connectServer(plan.timeoutSecs);
-  if (sock === undefined) {
-    throw new Failure(
-      `cannot reach the fd server at ${fdServerSocket()} (start it with "functional -o")`,
-    );
-  }
-  try {
-    sock.send(encodeFdRequest({ action: FD_GET, name: plan.port }));
-    const msg = await sock.recv({
-      timeoutMs: Math.max(plan.timeoutSecs, 1) * 1000,
-      maxBytes: 4096,
-    });
-    const res = decodeFdResponse(msg.data);
-    if (res === undefined || res.result !== 0 || msg.fd < 0) {
-      if (msg.fd >= 0) closeFd(msg.fd);
-      const errno = res?.result ?? ERRNO.EPROTO;
-      throw new NetmapError({
-        op: "fd server get",
-        port: plan.port,
-        errno: errno === 0 ? ERRNO.EPROTO : errno,
-        detail: res === undefined
-          ? `short reply (${msg.data.length} of ${FD_RESPONSE_SIZE} bytes)`
-          : undefined,
-      });
-    }
-    return Port.fromFd(msg.fd, { name: plan.port, register: res.register });
-  } finally {
-    sock.close();
-  }
+function portFromServer(plan: FunctionalRunPlan): Promise<Port> {
+  return server(plan.timeoutSecs).get(plan.port);
 }
 
 async function releaseToServer(name: string): Promise<void> {
-  const sock = await connectServer(0);
-  if (sock === undefined) return;
   try {
-    sock.send(encodeFdRequest({ action: FD_RELEASE, name }));
-  } finally {
-    sock.close();
+    await server(0).release(name);
+  } catch {
+    // as the C tool: the release is best effort (the server may be gone)
   }
 }
 
