@@ -6,7 +6,8 @@
  *
  * It knows nothing of uvale's ports or rings: frames go in and out as plain
  * byte ranges. One struct afp is one socket on one interface; it is not
- * thread-safe (one poller at a time, like a netmap kring).
+ * thread-safe (one poller at a time, like a netmap kring), except that RX
+ * and TX keep disjoint state: one thread may receive while another sends.
  *
  * Sides (struct afp_config.side):
  *   AFP_SIDE_WIRE  frames that arrived on the interface (the NIC rings);

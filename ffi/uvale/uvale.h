@@ -26,7 +26,7 @@
 #include "netmap_abi.h"
 
 #define UV_MAGIC          0x75766c65u /* "uvle" */
-#define UV_VERSION        1u
+#define UV_VERSION        2u /* bumped when a shared object changes */
 #define UV_PAGE           4096u
 #define UV_REGION_SIZE    (256ull << 30) /* default virtual size; pages cost when touched */
 #define UV_KAREA_SIZE     (64ull << 20)
@@ -55,7 +55,7 @@ enum uv_kind {
 	UV_KIND_PIPE = 3,    /* pipe end point */
 	UV_KIND_NULL = 4,    /* reserved: null port */
 	UV_KIND_MONITOR = 5, /* monitor NAME/r, /t, /z (uvale_monitor.c) */
-	UV_KIND_AFPACKET = 6,/* reserved: Linux interface through AF_PACKET */
+	UV_KIND_AFPACKET = 6,/* a Linux interface through AF_PACKET (uvale_ifnet.c) */
 };
 
 /* per-bridge lookup functions (the "bdg_ops.lookup" hook) */
@@ -121,6 +121,9 @@ struct uv_kring {
 	uint32_t mon_next[2];    /* monitor kring: next copy monitor of parent kring [dir] */
 	uint32_t mon_parent[2];  /* monitor kring: the parent kring it watches [dir] */
 	pthread_mutex_t mlock;   /* monitor kring: serialises its writers */
+	/* Linux interfaces: the head the user's txsync handed to the pump */
+	_Atomic uint32_t xmit_head;
+	uint32_t pad_x;
 	/* written by the other end of a pipe: a cache line of its own */
 	_Alignas(64) _Atomic uint32_t pipe_tail;
 	uint32_t pad[15];
@@ -156,10 +159,12 @@ struct uv_port {
 	uint32_t parent_gen;     /* monitors: the parent's generation */
 	uint32_t pad3;
 	uint64_t last_smac;
+	uint64_t netns;          /* Linux interfaces: inode of their network namespace */
 	/* wake-ups (uv_notify/u_poll): written by other processes */
-	_Alignas(64) _Atomic uint32_t seq[2]; /* futex words; seq[0] is used */
+	_Alignas(64) _Atomic uint32_t seq[2]; /* futex words: [0] pollers, [1] the pumps */
 	_Atomic uint32_t waiters;
-	uint32_t pad2[13];
+	_Atomic uint32_t pump_waiters; /* Linux interfaces: the TX pump sleeps on seq[1] */
+	uint32_t pad2[12];
 	struct uv_kring kr[2][UV_KRINGS];
 };
 
@@ -276,6 +281,11 @@ int uv_txsync(void *region, const struct uv_binding *b);
 int uv_rxsync(void *region, const struct uv_binding *b);
 int uv_poll_ready(void *region, const struct uv_binding *b, int events);
 void uv_notify(struct uv_port *p, struct uv_kring *kr, int dir);
+/* Linux interfaces: wake the daemon's TX pump of p (uv_kick) and let frames
+ * that came from the interface enter p's switch as if p had sent them */
+void uv_kick(struct uv_port *p);
+void uv_bdg_inject(void *region, struct uv_port *p, uint8_t *const *bufs,
+		   const uint16_t *lens, uint32_t n, uint32_t cap);
 
 /* kring references: port << 9 | dir << 8 | ring */
 static inline uint32_t uv_kref(uint32_t port, int dir, uint32_t ring)

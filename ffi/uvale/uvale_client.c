@@ -139,7 +139,16 @@ static int region_adopt(int rfd, uint64_t id)
 		if (fstat(rfd, &st) == 0 && (uint64_t)st.st_size > UV_KAREA_SIZE)
 			m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
 				 MAP_SHARED | MAP_NORESERVE, rfd, 0);
-		if (m == MAP_FAILED) {
+		if (m != MAP_FAILED && (((struct uv_karea *)m)->magic != UV_MAGIC ||
+					((struct uv_karea *)m)->version != UV_VERSION)) {
+			/* a daemon of another build: its shared objects differ */
+			nms_set_error("uvaled of another build is running (region version %u, this "
+				      "library %u): stop it (nms_uvale_stop, or kill its pid) and retry",
+				      ((struct uv_karea *)m)->version, UV_VERSION);
+			munmap(m, (size_t)st.st_size);
+			close(rfd);
+			err = -EPROTO;
+		} else if (m == MAP_FAILED) {
 			err = -errno;
 			close(rfd);
 		} else {

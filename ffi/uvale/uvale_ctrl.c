@@ -109,6 +109,17 @@ static int do_register(struct uv_req *r, struct uv_conn *c)
 		uv_port_put(p);
 		return EBUSY;
 	}
+	if (p->kind == UV_KIND_AFPACKET) {
+		/* a NIC attached to a switch belongs to it (NAF_BUSY) */
+		err = p->bdg >= 0 ? EBUSY : uv_ifnet_start(r, p);
+		if (p->bdg >= 0)
+			uv_say(r, "%s is attached to switch %s: detach it first", p->ifname,
+			       uvd.k->bridges[p->bdg].name);
+		if (err) {
+			uv_port_put(p);
+			return err;
+		}
+	}
 	if (p->virt_hdr_len && !(reg->nr_flags & NMA_ACCEPT_VNET_HDR)) {
 		uv_say(r, "%s has a %u-byte virtio-net header: set NR_ACCEPT_VNET_HDR", p->name,
 		       p->virt_hdr_len);
@@ -215,6 +226,32 @@ static int check_auth(struct uv_req *r)
 	return 0;
 }
 
+/* a Linux interface joins the switch: its pumps start moving frames */
+static int attach_ifnet(struct uv_req *r, struct nma_req_vale_attach *req, struct uv_port *p)
+{
+	int err = 0;
+
+	if (req->reg.nr_mode == NMA_REG_NIC_SW || req->reg.nr_mode == NMA_REG_SW) {
+		uv_say(r, "%s: attaching the host rings (vale-ctl -h) is not supported on uvale: "
+			  "AF_PACKET cannot divert the Linux stack from the interface nor inject "
+			  "frames into it; attach without -h", p->ifname);
+		err = EOPNOTSUPP;
+	}
+	if (!err)
+		err = uv_ifnet_start(r, p);
+	if (!err) {
+		err = uv_ifnet_bdg_rings(p, 1);
+		if (err)
+			uv_say(r, "%s: out of ring or buffer memory", p->ifname);
+	}
+	if (err) {
+		uv_bdg_detach(p, 0);
+		snprintf(p->name, sizeof(p->name), "%s", p->ifname);
+		uv_port_put(p);
+	}
+	return err;
+}
+
 /* netmap_bdg_attach */
 static int do_attach(struct uv_req *r)
 {
@@ -247,6 +284,11 @@ static int do_attach(struct uv_req *r)
 		if (p->bdg < 0)
 			snprintf(p->name, sizeof(p->name), "%s", p->ifname);
 		return EBUSY;
+	}
+	if (p->kind == UV_KIND_AFPACKET) {
+		err = attach_ifnet(r, req, p);
+		if (err)
+			return err;
 	}
 	req->port_index = p->bdg2 >= 0 ? p->bdg2_port : p->bdg_port;
 	uvd.dirty = 1;
@@ -282,6 +324,14 @@ static int do_detach(struct uv_req *r)
 		return EBUSY;
 	}
 	req->port_index = second ? p->bdg2_port : p->bdg_port;
+	if (p->kind == UV_KIND_AFPACKET) {
+		/* the interface leaves the switch; with no user it goes away */
+		uv_ifnet_bdg_rings(p, 0);
+		uv_bdg_detach(p, 0);
+		snprintf(p->name, sizeof(p->name), "%s", p->ifname);
+		uv_port_put(p);
+		return 0;
+	}
 	if (p->kind != UV_KIND_PERSIST)
 		return 0; /* ephemeral ports have no bdg_ctl: nothing happens */
 	uv_bdg_detach(p, second);

@@ -283,6 +283,7 @@ static void handle_msg(struct uv_conn *c, const uint8_t *msg, size_t len)
 	}
 	switch (m->op) {
 	case UV_OP_CTRL:
+		r.pid = c->pid;
 		if (parse_ctrl(msg, len, &r)) {
 			rep->error = EINVAL;
 			snprintf(rep->text, sizeof(rep->text), "uvaled: malformed request");
@@ -488,6 +489,7 @@ int nms_uvaled_main(int argc, char **argv)
 			handle_msg(c, msg, (size_t)len);
 		}
 	}
+	uv_ifnet_shutdown(); /* the interfaces' pumps stop first */
 	uv_vlan_teardown(); /* VLAN confs are not kept: undo them before saving */
 	uv_state_save();
 	unlink(path);

@@ -48,6 +48,7 @@ struct uv_req {
 	int tab[NMA_REQ_OPT_MAX]; /* option index by type, -1 */
 	uint8_t buf[NMA_REQ_MAXSIZE * 2];
 	char msg[256];      /* a sentence for the client */
+	pid_t pid;          /* the process that opened the handle (0: the daemon) */
 };
 
 static inline struct uv_opt *uv_getopt(struct uv_req *r, uint32_t type)
@@ -76,6 +77,18 @@ void uv_do_unregif(struct uv_conn *c);
 void uv_fill_binding(const struct uv_conn *c, struct uv_binding *b);
 void uv_reap_busy(void);
 struct uv_port *uv_port_new(void);
+
+/* Linux interfaces (uvale_ifnet.c): ports of kind UV_KIND_AFPACKET */
+struct uv_port *uv_ifnet_find(const char *ifname, uint64_t ns);
+int uv_ifnet_lookup(struct uv_req *r, const char *ifname, int create, struct uv_port **out);
+int uv_ifnet_start(struct uv_req *r, struct uv_port *p);
+void uv_ifnet_lock(struct uv_port *p);
+void uv_ifnet_unlock(struct uv_port *p);
+void uv_ifnet_forget(struct uv_port *p);
+void uv_ifnet_shutdown(void);
+/* an interface attached to a switch: its rx ring 0 takes what the switch
+ * sends it (uvale_port.c); errno */
+int uv_ifnet_bdg_rings(struct uv_port *p, int on);
 
 /* request handlers (uvale_ctrl.c) */
 int uv_ctrl(struct uv_req *r, struct uv_conn *c);

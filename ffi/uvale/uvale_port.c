@@ -338,6 +338,8 @@ static void pipe_pair_free(struct uv_port *m)
 
 static void port_free(struct uv_port *p)
 {
+	if (p->kind == UV_KIND_AFPACKET)
+		uv_ifnet_forget(p); /* its pumps stop before its rings go */
 	uv_bdg_detach(p, 1);
 	uv_bdg_detach(p, 0);
 	if (p->krings_ok)
@@ -382,7 +384,8 @@ void uv_port_put(struct uv_port *p)
 		}
 		return;
 	}
-	if (p->kind == UV_KIND_VALE || (p->kind == UV_KIND_PERSIST && p->autodelete))
+	if (p->kind == UV_KIND_VALE || (p->kind == UV_KIND_PERSIST && p->autodelete) ||
+	    (p->kind == UV_KIND_AFPACKET && p->bdg < 0))
 		port_free(p);
 }
 
@@ -413,6 +416,19 @@ static int get_vale(struct uv_req *r, struct nma_req_register *reg, struct uv_al
 		return ENOMEM;
 	}
 	hw = uv_find_persistent(name + b->namelen + 1);
+	if (hw == NULL && r->hdr.nr_reqtype == NMA_REQ_VALE_ATTACH) {
+		/* a Linux interface (vale-ctl -a valeX:IFNAME) */
+		err = uv_ifnet_lookup(r, name + b->namelen + 1, 1, &hw);
+		if (err) {
+			uv_say(r, "%s: no such interface to attach", name);
+			return EINVAL;
+		}
+		if (hw->bdg >= 0) {
+			uv_say(r, "%s is already attached to %s", hw->ifname,
+			       uvd.k->bridges[hw->bdg].name);
+			return EBUSY;
+		}
+	}
 	if (hw == NULL) {
 		if (r->hdr.nr_reqtype != NMA_REQ_REGISTER) {
 			uv_say(r, "%s: no such interface to attach", name);
@@ -441,8 +457,10 @@ static int get_vale(struct uv_req *r, struct nma_req_register *reg, struct uv_al
 	}
 	if (hw->bdg < 0) {
 		err = uv_bdg_attach(b, hw, 0);
-		if (err)
+		if (err) {
+			uv_port_put(hw);
 			return err;
+		}
 		snprintf(hw->name, sizeof(hw->name), "%s", name);
 	} else if (hw->bdg2 < 0) {
 		err = uv_bdg_attach(b, hw, 1); /* through a bwrap */
@@ -584,11 +602,8 @@ static int get_na_name(struct uv_req *r, struct nma_req_register *reg, struct uv
 	if (uv_name_is_vale(name))
 		return get_vale(r, reg, nmd, name, create, out);
 	p = uv_find_persistent(name);
-	if (p == NULL) {
-		uv_say(r, "%s: no such port (uvale has VALE ports valeX:Y, pipes x{N / x}N and "
-			  "persistent ports made with VALE_NEWIF)", name);
-		return ENXIO;
-	}
+	if (p == NULL)
+		return uv_ifnet_lookup(r, name, create, out); /* a Linux interface? */
 	*out = p;
 	return 0;
 }
@@ -619,9 +634,27 @@ static int interp_ringid(struct uv_req *r, struct uv_port *p, const struct nma_r
 			break;
 		case NMA_REG_SW:
 		case NMA_REG_NIC_SW:
-		case NMA_REG_ONE_SW:
-			uv_say(r, "%s: host rings not supported", p->name);
-			return EINVAL;
+		case NMA_REG_ONE_SW: {
+			uint32_t nh = t == UV_TX ? p->nhost_tx : p->nhost_rx;
+
+			if (nh == 0) {
+				uv_say(r, "%s: no host rings (only Linux interfaces have them)",
+				       p->name);
+				return EINVAL;
+			}
+			if (reg->nr_mode == NMA_REG_ONE_SW && reg->nr_ringid >= nh) {
+				uv_say(r, "%s: invalid host ring id %u (%u host rings)", p->name,
+				       reg->nr_ringid, nh);
+				return EINVAL;
+			}
+			qf[t] = (uint16_t)(reg->nr_mode == NMA_REG_NIC_SW ? 0 : n);
+			ql[t] = (uint16_t)(n + nh);
+			if (reg->nr_mode == NMA_REG_ONE_SW) {
+				qf[t] = (uint16_t)(n + reg->nr_ringid);
+				ql[t] = (uint16_t)(qf[t] + 1);
+			}
+			break;
+		}
 		case NMA_REG_ONE_NIC:
 			if (reg->nr_ringid >= p->ntx && reg->nr_ringid >= p->nrx) {
 				uv_say(r, "%s: invalid ring id %u (%u tx, %u rx rings)", p->name,
@@ -911,6 +944,7 @@ int uv_do_regif(struct uv_req *r, struct uv_conn *c, struct uv_port *p,
 		c->qfirst[t] = qf[t];
 		c->qlast[t] = ql[t];
 	}
+	uv_ifnet_lock(p);
 	lock_port_bridge(p);
 	if (!p->krings_ok) {
 		if (p->kind == UV_KIND_PIPE)
@@ -949,6 +983,7 @@ int uv_do_regif(struct uv_req *r, struct uv_conn *c, struct uv_port *p,
 	c->port = (uint32_t)uv_port_index(p);
 	c->gen = p->gen;
 	unlock_port_bridge(p);
+	uv_ifnet_unlock(p);
 	return 0;
 out_put:
 	krings_put(c, p);
@@ -959,6 +994,7 @@ out_del_krings:
 	if (p->active_fds == 0 && p->kind != UV_KIND_PIPE)
 		krings_delete(p);
 	unlock_port_bridge(p);
+	uv_ifnet_unlock(p);
 	return err;
 }
 
@@ -975,6 +1011,7 @@ void uv_do_unregif(struct uv_conn *c)
 	if (p->kind == UV_KIND_FREE || p->gen != c->gen)
 		return;
 	a = &uvd.k->allocs[p->alloc];
+	uv_ifnet_lock(p);
 	lock_port_bridge(p);
 	krings_put(c, p);
 	if (p->kind == UV_KIND_MONITOR)
@@ -989,7 +1026,47 @@ void uv_do_unregif(struct uv_conn *c)
 	if (p->active_fds == 0 && p->kind != UV_KIND_PIPE)
 		krings_delete(p);
 	unlock_port_bridge(p);
+	uv_ifnet_unlock(p);
 	uv_port_put(p);
+}
+
+/* a Linux interface attached to a switch: the switch delivers into its rx
+ * ring 0, which the TX pump sends out (the attachment counts as a user) */
+int uv_ifnet_bdg_rings(struct uv_port *p, int on)
+{
+	struct uv_alloc *a = &uvd.k->allocs[p->alloc];
+	struct uv_kring *kr;
+	int err = 0;
+
+	if (on) {
+		err = uv_alloc_finalize(uvd.k, uvd.region, a);
+		if (err)
+			return err;
+	}
+	uv_ifnet_lock(p);
+	lock_port_bridge(p);
+	if (on) {
+		if (!p->krings_ok)
+			krings_create(p);
+		kr = &p->kr[UV_RX][0];
+		kr->users++;
+		err = rings_create(p);
+		if (err) {
+			kr->users--;
+			rings_delete(p);
+			krings_delete(p);
+		} else {
+			uv_alloc_active(uvd.region, a, 1);
+		}
+	} else if (p->krings_ok) {
+		p->kr[UV_RX][0].users--;
+		rings_delete(p);
+		krings_delete(p);
+		uv_alloc_active(uvd.region, a, -1);
+	}
+	unlock_port_bridge(p);
+	uv_ifnet_unlock(p);
+	return err;
 }
 
 /* clear the busy marks of krings whose syncing process died */

@@ -102,6 +102,17 @@ void uv_notify(struct uv_port *p, struct uv_kring *kr, int dir)
 	}
 }
 
+/* Wake the daemon's TX pump of a Linux interface port (uvale_ifnet.c): same
+ * protocol as uv_notify(), on the second futex word. */
+void uv_kick(struct uv_port *p)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&p->pump_waiters, memory_order_relaxed)) {
+		atomic_fetch_add_explicit(&p->seq[1], 1, memory_order_release);
+		uv_wake(&p->seq[1]);
+	}
+}
+
 /* ---- helpers ---------------------------------------------------------------- */
 
 struct nma_ring *uv_kring_ring(void *region, const struct uv_alloc *a,
@@ -493,6 +504,8 @@ static void deliver(struct pass *ps, struct uv_port *dp, uint32_t dport, uint32_
 			uv_kr_put(kr);
 		}
 		uv_notify(dp, kr, UV_RX);
+		if (dp->kind == UV_KIND_AFPACKET)
+			uv_kick(dp); /* the pump sends it out on the interface */
 	}
 }
 
@@ -739,6 +752,62 @@ static void vale_rxsync(struct uv_kring *kr, struct nma_ring *ring, uint32_t hea
 	atomic_store_explicit(&kr->hwcur, head, memory_order_release);
 }
 
+/*
+ * Frames received on a Linux interface attached to a switch enter it as if
+ * the interface's port had sent them (the daemon's RX pump calls this with
+ * its own copies; cap is the room of each buffer, for a lookup that grows
+ * the frame).
+ */
+void uv_bdg_inject(void *region, struct uv_port *p, uint8_t *const *bufs,
+		   const uint16_t *lens, uint32_t n, uint32_t cap)
+{
+	struct uv_karea *k = karea(region);
+	struct uv_bridge *b;
+	pthread_mutex_t *lk;
+	struct fwd ft[BATCH];
+	struct pass ps = { .region = region, .ft = ft, .sp = p, .ring_nr = 0,
+			   .last_dmac = ~0ull };
+
+	if (p->bdg < 0 || n == 0)
+		return;
+	b = &k->bridges[p->bdg];
+	lk = uv_bdg_lock(k, b);
+	if (uv_mutex_lock(lk) != 0)
+		return;
+	if (p->bdg >= 0 && &k->bridges[p->bdg] == b) {
+		ps.b = b;
+		ps.me = p->bdg_port;
+		while (n > 0) {
+			uint32_t m = n < BATCH ? n : BATCH;
+
+			for (uint32_t i = 0; i < m; i++)
+				ft[i] = (struct fwd){ .buf = (char *)bufs[i], .len = lens[i],
+						      .frags = 1, .cap = cap };
+			ps.n = m;
+			vale_flush(&ps);
+			bufs += m;
+			lens += m;
+			n -= m;
+		}
+	}
+	uv_mutex_unlock(lk);
+}
+
+/* ---- Linux interfaces (the user's side; the daemon pumps, uvale_ifnet.c) ------ */
+
+static void ifnet_sync(struct uv_port *p, int dir, struct uv_kring *kr, struct nma_ring *ring,
+		       uint32_t head)
+{
+	if (dir == UV_TX) {
+		/* hand [hwcur, head) to the TX pump; it moves hwcur and hwtail */
+		if (atomic_exchange_explicit(&kr->xmit_head, head, memory_order_acq_rel) != head)
+			uv_kick(p);
+		return;
+	}
+	vale_rxsync(kr, ring, head);
+	(void)p;
+}
+
 /* ---- pipes ----------------------------------------------------------------- */
 
 static void pipe_txsync(void *region, struct uv_kring *tk, struct nma_ring *tring,
@@ -835,6 +904,8 @@ static void port_sync(void *region, struct uv_port *p, int dir, struct uv_kring 
 			atomic_store(&kr->hwtail, atomic_load_explicit(&kr->pipe_tail,
 								       memory_order_acquire));
 		}
+	} else if (p->kind == UV_KIND_AFPACKET) {
+		ifnet_sync(p, dir, kr, ring, head);
 	} else if (dir == UV_TX) {
 		vale_txsync(region, p, kr, ring, head);
 	} else {

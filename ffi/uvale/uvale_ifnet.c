@@ -1,0 +1,725 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * uvaled: Linux interfaces as netmap ports (netmap:IFNAME, valeX:IFNAME),
+ * through the AF_PACKET engine (afpacket.[ch]).
+ *
+ * The daemon owns the packet sockets and moves the frames; users only touch
+ * the shared krings, as with every other uvale port. Per interface port, two
+ * daemon threads ("pumps") run while the port exists:
+ *
+ *   RX pump  polls the WIRE socket (frames that arrived on the interface) and
+ *            the STACK socket (copies of what the local stack transmits):
+ *            registered, it fills the user's rx ring 0 and host rx ring;
+ *            attached to a switch, it forwards wire frames into the switch
+ *            with the client's own forwarding code (uv_bdg_inject).
+ *   TX pump  sleeps on the port's second futex word (uv_kick): registered,
+ *            it sends [hwcur, xmit_head) of the user's tx ring 0 with
+ *            afp_tx_burst and gives the slots back; attached, it sends what
+ *            the switch delivered to the port's rx ring 0. Host tx slots are
+ *            dropped (AF_PACKET cannot inject into the stack), counted, and
+ *            reported once in the daemon's log.
+ *
+ * A pump holds the interface's lock while it touches rings; the daemon takes
+ * it around every change of the port's rings (regif, unregif, attach,
+ * detach). Interfaces live in network namespaces: a port is named by its
+ * interface and the namespace of the process that opened the handle, and its
+ * sockets are created there (setns around afp_open).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "uvale_daemon.h"
+#include "uvale_mem.h"
+#include "afpacket.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nmscript.h"
+
+#define IF_SLOTS      1024u /* per ring, as netmap's generic adapter */
+#define RX_BURST      256u
+#define TX_BURST      256u
+#define TX_FRAGS      1024u
+#define CELL          2112u /* a copied frame: a buffer plus room for a tag */
+#define BLOCKED_MS    10    /* re-check a full ring this often */
+#define IDLE_MS       200   /* every wait is bounded: the stop flag is seen */
+
+struct ifnet {
+	int used;        /* the port exists */
+	int running;     /* sockets open, pumps started */
+	uint32_t port, gen;
+	int nsfd;        /* its network namespace, -1: the daemon's */
+	struct afp *wire, *stack;
+	pthread_t rxt, txt;
+	int stopfd;      /* eventfd: wakes the RX pump to stop */
+	_Atomic int stop;
+	pthread_mutex_t lk;
+	int host_warned;
+	uint64_t host_dropped;
+	uint64_t too_big;
+	uint8_t *cells;  /* RX pump: copies of a burst bound for the switch */
+	uint8_t *bufs[RX_BURST];
+	uint16_t lens[RX_BURST];
+	uint32_t ncells;
+};
+
+static struct ifnet ifn[UV_MAX_PORTS];
+static pthread_once_t ifn_once = PTHREAD_ONCE_INIT;
+static int own_ns = -1;
+static uint64_t own_ino;
+
+static void ifn_init(void)
+{
+	struct stat st;
+
+	for (int i = 0; i < UV_MAX_PORTS; i++) {
+		pthread_mutex_init(&ifn[i].lk, NULL);
+		ifn[i].nsfd = ifn[i].stopfd = -1;
+	}
+	own_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (own_ns >= 0 && fstat(own_ns, &st) == 0)
+		own_ino = (uint64_t)st.st_ino;
+}
+
+static struct ifnet *ifnet_of(const struct uv_port *p)
+{
+	pthread_once(&ifn_once, ifn_init);
+	return &ifn[uv_port_index(p)];
+}
+
+/* ---- network namespaces ------------------------------------------------------ */
+
+/* the namespace of the process that opened the handle: its inode and an fd
+ * (-1 when it is the daemon's own, or the process is gone) */
+static uint64_t client_ns(pid_t pid, int *fd)
+{
+	char path[64];
+	struct stat st;
+	int nfd;
+
+	pthread_once(&ifn_once, ifn_init);
+	*fd = -1;
+	if (pid <= 0)
+		return own_ino;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	nfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (nfd < 0)
+		return own_ino;
+	if (fstat(nfd, &st) < 0 || (uint64_t)st.st_ino == own_ino) {
+		close(nfd);
+		return own_ino;
+	}
+	*fd = nfd;
+	return (uint64_t)st.st_ino;
+}
+
+/* run fn in namespace nsfd (the daemon's main thread, between requests) */
+static int in_ns(struct uv_req *r, int nsfd, int (*fn)(void *), void *arg)
+{
+	int err;
+
+	if (nsfd < 0)
+		return fn(arg);
+	if (setns(nsfd, CLONE_NEWNET) < 0) {
+		err = errno;
+		if (r)
+			uv_say(r, "cannot enter the caller's network namespace: %s (uvaled needs "
+				  "CAP_SYS_ADMIN to reach interfaces of other namespaces)",
+			       strerror(err));
+		return err;
+	}
+	err = fn(arg);
+	if (setns(own_ns, CLONE_NEWNET) < 0) {
+		fprintf(stderr, "uvaled: cannot return to its network namespace: %s\n",
+			strerror(errno));
+		abort();
+	}
+	return err;
+}
+
+struct ns_call {
+	const char *ifname;
+	unsigned idx;
+	struct afp_config cfg;
+	struct afp *afp;
+	char msg[200];
+};
+
+static int call_nametoindex(void *arg)
+{
+	struct ns_call *c = arg;
+
+	c->idx = if_nametoindex(c->ifname);
+	return 0;
+}
+
+static int call_open(void *arg)
+{
+	struct ns_call *c = arg;
+	int err = afp_open(c->ifname, &c->cfg, &c->afp);
+
+	if (err)
+		snprintf(c->msg, sizeof(c->msg), "%s", nms_last_error());
+	return -err;
+}
+
+/* ---- ports ------------------------------------------------------------------- */
+
+struct uv_port *uv_ifnet_find(const char *ifname, uint64_t ns)
+{
+	for (int i = 0; i < UV_MAX_PORTS; i++) {
+		struct uv_port *p = &uvd.k->ports[i];
+
+		if (p->kind == UV_KIND_AFPACKET && p->netns == ns &&
+		    strcmp(p->ifname, ifname) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+int uv_ifnet_lookup(struct uv_req *r, const char *ifname, int create, struct uv_port **out)
+{
+	struct ns_call c = { .ifname = ifname };
+	struct uv_alloc *glob = uv_alloc_find(uvd.k, 1);
+	struct uv_port *p;
+	struct ifnet *f;
+	uint64_t ns;
+	int nsfd, err;
+
+	*out = NULL;
+	if (strlen(ifname) >= UV_IFNAMSIZ || strchr(ifname, ':') || strchr(ifname, '/')) {
+		uv_say(r, "%s: no such port (not a valid Linux interface name either)", ifname);
+		return ENXIO;
+	}
+	ns = client_ns(r->pid, &nsfd);
+	p = uv_ifnet_find(ifname, ns);
+	if (p != NULL || !create) {
+		if (nsfd >= 0)
+			close(nsfd);
+		if (p == NULL)
+			uv_say(r, "%s: no such port", ifname);
+		*out = p;
+		return p ? 0 : ENXIO;
+	}
+	err = in_ns(r, nsfd, call_nametoindex, &c);
+	if (err || c.idx == 0) {
+		if (nsfd >= 0)
+			close(nsfd);
+		if (!err)
+			uv_say(r, "%s: no such port (no VALE port, pipe or persistent port, and no "
+				  "Linux interface of that name in the caller's network namespace)",
+			       ifname);
+		return err ? err : ENXIO;
+	}
+	p = glob ? uv_port_new() : NULL;
+	if (p == NULL) {
+		if (nsfd >= 0)
+			close(nsfd);
+		uv_say(r, "uvale port table full (%d ports)", UV_MAX_PORTS);
+		return ENOMEM;
+	}
+	/* a NIC: one ring pair of the global allocator, plus the host rings */
+	p->kind = UV_KIND_AFPACKET;
+	p->ntx = p->nrx = 1;
+	p->ntx_desc = p->nrx_desc = IF_SLOTS;
+	p->nhost_tx = p->nhost_rx = 1;
+	p->alloc = (uint32_t)(glob - uvd.k->allocs);
+	glob->refs++;
+	p->netns = ns;
+	snprintf(p->name, sizeof(p->name), "%s", ifname);
+	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	f = ifnet_of(p);
+	f->used = 1;
+	f->port = (uint32_t)uv_port_index(p);
+	f->gen = p->gen;
+	f->nsfd = nsfd;
+	f->host_warned = 0;
+	f->host_dropped = f->too_big = 0;
+	*out = p;
+	return 0;
+}
+
+void uv_ifnet_lock(struct uv_port *p)
+{
+	if (p->kind == UV_KIND_AFPACKET)
+		pthread_mutex_lock(&ifnet_of(p)->lk);
+}
+
+void uv_ifnet_unlock(struct uv_port *p)
+{
+	if (p->kind == UV_KIND_AFPACKET)
+		pthread_mutex_unlock(&ifnet_of(p)->lk);
+}
+
+/* ---- ring helpers (as the client's data path reads slots) ---------------------- */
+
+static inline uint32_t nxt(uint32_t i, uint32_t lim)
+{
+	return i == lim ? 0 : i + 1;
+}
+
+static inline uint32_t prv(uint32_t i, uint32_t lim)
+{
+	return i == 0 ? lim : i - 1;
+}
+
+static inline uint64_t slot_offset(const struct uv_kring *kr, const struct nma_slot *s)
+{
+	uint64_t o = s->ptr & kr->offset_mask;
+
+	return o > kr->offset_max ? kr->offset_max : o;
+}
+
+static struct uv_port *live_port(const struct ifnet *f)
+{
+	struct uv_port *p = &uvd.k->ports[f->port];
+
+	return p->kind == UV_KIND_AFPACKET && p->gen == f->gen ? p : NULL;
+}
+
+static struct nma_ring *usable(struct uv_port *p, struct uv_kring *kr)
+{
+	if (!p->krings_ok || kr->users == 0)
+		return NULL;
+	return uv_kring_ring(uvd.region, &uvd.k->allocs[p->alloc], kr);
+}
+
+/* ---- TX pump -------------------------------------------------------------------- */
+
+/*
+ * Sends the frames of kring kr in [from, to) (fragments chained with
+ * NS_MOREFRAG; an unfinished last frame is sent as it is) and returns the
+ * slot after the last frame consumed. *full is set when the socket's ring
+ * had no room for all of them.
+ */
+static uint32_t send_slots(struct ifnet *f, struct uv_port *p, struct uv_kring *kr,
+			   struct nma_ring *ring, uint32_t from, uint32_t to, int *full)
+{
+	const struct uv_alloc *a = &uvd.k->allocs[p->alloc];
+	uint32_t lim = kr->num_slots - 1, bufsize = a->pool[UV_BUF_POOL].objsize;
+	struct afp_frag frags[TX_FRAGS];
+	struct afp_frag_frame fr[TX_BURST];
+	uint32_t end[TX_BURST];
+	uint32_t nfr = 0, nfrag = 0, j = from;
+	int done;
+
+	*full = 0;
+	while (j != to && nfr < TX_BURST && nfrag + NMA_MAX_FRAGS <= TX_FRAGS) {
+		fr[nfr].frags = &frags[nfrag];
+		fr[nfr].nfrags = 0;
+		for (;;) {
+			struct nma_slot *s = &ring->slot[j];
+			uint64_t off = slot_offset(kr, s);
+			uint32_t len = s->len;
+
+			if (s->buf_idx < 2 || s->buf_idx >= a->pool[UV_BUF_POOL].objtotal ||
+			    len > bufsize - off || (s->flags & NMA_NS_INDIRECT))
+				len = 0; /* an empty piece: the frame is dropped as too short */
+			frags[nfrag++] = (struct afp_frag){ uv_buf(uvd.region, a, s->buf_idx) + off,
+							    len };
+			fr[nfr].nfrags++;
+			s->flags &= (uint16_t)~NMA_NS_BUF_CHANGED;
+			j = nxt(j, lim);
+			if (!(s->flags & NMA_NS_MOREFRAG) || j == to ||
+			    fr[nfr].nfrags >= NMA_MAX_FRAGS)
+				break;
+		}
+		end[nfr++] = j;
+	}
+	if (nfr == 0)
+		return from;
+	done = afp_tx_burst(f->wire, fr, nfr);
+	if (done < 0) {
+		/* link down or the interface gone: the frames are lost, as on a NIC */
+		afp_take_error(f->wire);
+		done = (int)nfr;
+	}
+	if ((uint32_t)done < nfr)
+		*full = 1;
+	return done > 0 ? end[done - 1] : from;
+}
+
+/* registered: the user's tx rings. 1 if frames are left */
+static int tx_user(struct ifnet *f, struct uv_port *p, int *full)
+{
+	struct uv_kring *kr = &p->kr[UV_TX][0], *hk = &p->kr[UV_TX][p->ntx];
+	struct nma_ring *ring = usable(p, kr);
+	int left = 0;
+
+	if (ring != NULL) {
+		uint32_t hc = atomic_load(&kr->hwcur);
+		uint32_t head = atomic_load_explicit(&kr->xmit_head, memory_order_acquire);
+
+		if (hc != head && head < kr->num_slots) {
+			uint32_t n = send_slots(f, p, kr, ring, hc, head, full);
+
+			if (n != hc) {
+				atomic_store_explicit(&kr->hwcur, n, memory_order_release);
+				atomic_store_explicit(&kr->hwtail, prv(n, kr->num_slots - 1),
+						      memory_order_release);
+				uv_notify(p, kr, UV_TX);
+			}
+			left = n != head;
+		}
+	}
+	if (usable(p, hk) != NULL) {
+		uint32_t hc = atomic_load(&hk->hwcur);
+		uint32_t head = atomic_load_explicit(&hk->xmit_head, memory_order_acquire);
+
+		if (hc != head && head < hk->num_slots) {
+			f->host_dropped += head >= hc ? head - hc : head + hk->num_slots - hc;
+			if (!f->host_warned) {
+				f->host_warned = 1;
+				fprintf(stderr, "uvaled: %s: frames written to the host tx ring are "
+					"dropped (AF_PACKET cannot hand frames to the Linux stack)\n",
+					p->ifname);
+			}
+			atomic_store_explicit(&hk->hwcur, head, memory_order_release);
+			atomic_store_explicit(&hk->hwtail, prv(head, hk->num_slots - 1),
+					      memory_order_release);
+			uv_notify(p, hk, UV_TX);
+		}
+	}
+	return left;
+}
+
+/* attached: what the switch delivered to the port's rx ring 0 goes out */
+static int tx_switch(struct ifnet *f, struct uv_port *p, int *full)
+{
+	struct uv_kring *kr = &p->kr[UV_RX][0];
+	struct nma_ring *ring = usable(p, kr);
+	uint32_t hc, ht, n;
+
+	if (ring == NULL)
+		return 0;
+	hc = atomic_load(&kr->hwcur);
+	ht = atomic_load_explicit(&kr->hwtail, memory_order_acquire);
+	if (hc == ht)
+		return 0;
+	n = send_slots(f, p, kr, ring, hc, ht, full);
+	atomic_store_explicit(&kr->hwcur, n, memory_order_release);
+	return n != ht;
+}
+
+static int tx_pending(const struct uv_port *p)
+{
+	const struct uv_kring *kr;
+
+	if (p->bdg >= 0) {
+		kr = &p->kr[UV_RX][0];
+		return atomic_load(&kr->hwcur) != atomic_load(&kr->hwtail);
+	}
+	for (uint32_t i = 0; i <= p->ntx; i++) {
+		kr = &p->kr[UV_TX][i];
+		if (atomic_load(&kr->hwcur) != atomic_load(&kr->xmit_head))
+			return 1;
+	}
+	return 0;
+}
+
+static void block_signals(void)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+}
+
+static void *tx_pump(void *arg)
+{
+	struct ifnet *f = arg;
+	struct uv_port *p = &uvd.k->ports[f->port];
+
+	block_signals();
+	while (!atomic_load(&f->stop)) {
+		uint32_t seq = atomic_load_explicit(&p->seq[1], memory_order_acquire);
+		int left = 0, full = 0;
+
+		pthread_mutex_lock(&f->lk);
+		if (live_port(f) != NULL)
+			left = p->bdg >= 0 ? tx_switch(f, p, &full) : tx_user(f, p, &full);
+		pthread_mutex_unlock(&f->lk);
+		if (full) {
+			struct pollfd pf = { afp_fd(f->wire), POLLOUT, 0 };
+
+			poll(&pf, 1, BLOCKED_MS);
+			continue;
+		}
+		if (left)
+			continue;
+		/* register, re-check, sleep: see uv_kick() */
+		atomic_fetch_add_explicit(&p->pump_waiters, 1, memory_order_seq_cst);
+		if (!atomic_load(&f->stop) && !tx_pending(p))
+			uv_wait(&p->seq[1], seq, IDLE_MS);
+		atomic_fetch_sub_explicit(&p->pump_waiters, 1, memory_order_relaxed);
+	}
+	return NULL;
+}
+
+/* ---- RX pump -------------------------------------------------------------------- */
+
+static void discard(void *ctx, const uint8_t *frame, uint32_t len, unsigned flags)
+{
+	(void)ctx;
+	(void)frame;
+	(void)len;
+	(void)flags;
+}
+
+static void drain(struct afp *a)
+{
+	for (int i = 0; i < 16 && afp_rx_burst(a, RX_BURST, discard, NULL) == (int)RX_BURST; i++)
+		;
+}
+
+struct fill {
+	struct ifnet *f;
+	const struct uv_alloc *a;
+	struct uv_kring *kr;
+	struct nma_ring *ring;
+	uint32_t j;
+};
+
+/* one received frame into the next slot of a user's rx ring */
+static void to_ring(void *ctx, const uint8_t *frame, uint32_t len, unsigned flags)
+{
+	struct fill *c = ctx;
+	struct nma_slot *s = &c->ring->slot[c->j];
+	uint64_t off = slot_offset(c->kr, s);
+	uint32_t bufsize = c->a->pool[UV_BUF_POOL].objsize;
+
+	(void)flags;
+	if (s->buf_idx < 2 || s->buf_idx >= c->a->pool[UV_BUF_POOL].objtotal ||
+	    len > bufsize - off) {
+		c->f->too_big++; /* no room (or a bad buffer): dropped, as a NIC would */
+		return;
+	}
+	memcpy(uv_buf(uvd.region, c->a, s->buf_idx) + off, frame, len);
+	s->len = (uint16_t)len;
+	s->flags = 0;
+	c->j = nxt(c->j, c->kr->num_slots - 1);
+}
+
+/* frames of socket a into kring kr; 1 if the ring is full */
+static int rx_user(struct ifnet *f, struct uv_port *p, struct afp *a, struct uv_kring *kr)
+{
+	struct nma_ring *ring = usable(p, kr);
+	struct fill c = { .f = f, .a = &uvd.k->allocs[p->alloc], .kr = kr, .ring = ring };
+
+	if (ring == NULL) {
+		drain(a);
+		return 0;
+	}
+	for (int rounds = 0; rounds < 8; rounds++) {
+		uint32_t hc = atomic_load_explicit(&kr->hwcur, memory_order_acquire);
+		uint32_t ht = atomic_load(&kr->hwtail), busy, space, start;
+		int n;
+
+		busy = ht >= hc ? ht - hc : ht + kr->num_slots - hc;
+		space = kr->num_slots - 1 - busy;
+		if (space == 0)
+			return 1;
+		start = c.j = ht;
+		n = afp_rx_burst(a, space < RX_BURST ? space : RX_BURST, to_ring, &c);
+		if (c.j != start) {
+			atomic_store_explicit(&kr->hwtail, c.j, memory_order_release);
+			if (kr->mon_copy != UV_NOKREF && uv_kr_tryget(kr)) {
+				uv_mon_rx_catchup(uvd.region, p, kr);
+				uv_kr_put(kr);
+			}
+			uv_notify(p, kr, UV_RX);
+		}
+		if (n < (int)RX_BURST && (uint32_t)n < space)
+			return 0;
+	}
+	return 0;
+}
+
+static void to_cells(void *ctx, const uint8_t *frame, uint32_t len, unsigned flags)
+{
+	struct ifnet *f = ctx;
+
+	(void)flags;
+	if (len > CELL) {
+		f->too_big++;
+		return;
+	}
+	f->bufs[f->ncells] = f->cells + (size_t)f->ncells * CELL;
+	memcpy(f->bufs[f->ncells], frame, len);
+	f->lens[f->ncells++] = (uint16_t)len;
+}
+
+/* attached: wire frames enter the switch */
+static void rx_switch(struct ifnet *f, struct uv_port *p)
+{
+	for (int rounds = 0; rounds < 8; rounds++) {
+		int n;
+
+		f->ncells = 0;
+		n = afp_rx_burst(f->wire, RX_BURST, to_cells, f);
+		uv_bdg_inject(uvd.region, p, f->bufs, f->lens, f->ncells, CELL);
+		if (n < (int)RX_BURST)
+			return;
+	}
+}
+
+static void *rx_pump(void *arg)
+{
+	struct ifnet *f = arg;
+	struct uv_port *p = &uvd.k->ports[f->port];
+	int wire_full = 0, host_full = 0, errors = 0;
+
+	block_signals();
+	while (!atomic_load(&f->stop)) {
+		struct pollfd pf[3] = {
+			{ f->stopfd, POLLIN, 0 },
+			{ wire_full ? -1 : afp_fd(f->wire), POLLIN, 0 },
+			{ host_full ? -1 : afp_fd(f->stack), POLLIN, 0 },
+		};
+		int timeout = wire_full || host_full || errors ? BLOCKED_MS * (errors ? 10 : 1)
+							       : IDLE_MS;
+
+		errors = 0;
+		if (poll(pf, 3, timeout) < 0)
+			continue;
+		if (atomic_load(&f->stop))
+			break;
+		for (int i = 1; i < 3; i++)
+			if (pf[i].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+				/* read the error, or poll keeps reporting it */
+				afp_take_error(i == 1 ? f->wire : f->stack);
+				errors = 1;
+			}
+		pthread_mutex_lock(&f->lk);
+		if (live_port(f) == NULL) {
+			drain(f->wire);
+			drain(f->stack);
+		} else if (p->bdg >= 0) {
+			rx_switch(f, p);
+			drain(f->stack); /* the host rings are not on the switch */
+			wire_full = host_full = 0;
+		} else {
+			wire_full = rx_user(f, p, f->wire, &p->kr[UV_RX][0]);
+			host_full = rx_user(f, p, f->stack, &p->kr[UV_RX][p->nrx]);
+		}
+		pthread_mutex_unlock(&f->lk);
+	}
+	return NULL;
+}
+
+/* ---- engine start and stop ------------------------------------------------------- */
+
+static void engine_close(struct ifnet *f)
+{
+	afp_close(f->wire);
+	afp_close(f->stack);
+	f->wire = f->stack = NULL;
+	if (f->stopfd >= 0)
+		close(f->stopfd);
+	f->stopfd = -1;
+	free(f->cells);
+	f->cells = NULL;
+}
+
+int uv_ifnet_start(struct uv_req *r, struct uv_port *p)
+{
+	struct ifnet *f = ifnet_of(p);
+	struct ns_call wire = { .ifname = p->ifname, .cfg = { .side = AFP_SIDE_WIRE } };
+	struct ns_call stack = { .ifname = p->ifname, .cfg = { .side = AFP_SIDE_STACK } };
+	int err;
+
+	if (f->running)
+		return 0;
+	err = in_ns(r, f->nsfd, call_open, &wire);
+	if (!err) {
+		f->wire = wire.afp;
+		err = in_ns(r, f->nsfd, call_open, &stack);
+		if (!err)
+			f->stack = stack.afp;
+		else
+			snprintf(wire.msg, sizeof(wire.msg), "%s", stack.msg);
+	}
+	if (err) {
+		if (wire.msg[0])
+			uv_say(r, "%s", wire.msg);
+		engine_close(f);
+		return err;
+	}
+	/* 64-byte aligned cells: the switch copies whole 64-byte lines and keeps
+	 * the source's misalignment in the destination (netmap's rule) */
+	if (posix_memalign((void **)&f->cells, 64, (size_t)RX_BURST * CELL) != 0)
+		f->cells = NULL;
+	f->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (f->cells == NULL || f->stopfd < 0) {
+		uv_say(r, "%s: out of memory for the interface's pumps", p->ifname);
+		engine_close(f);
+		return ENOMEM;
+	}
+	atomic_store(&f->stop, 0);
+	if (pthread_create(&f->rxt, NULL, rx_pump, f) != 0) {
+		uv_say(r, "%s: cannot start the receive thread", p->ifname);
+		engine_close(f);
+		return ENOMEM;
+	}
+	if (pthread_create(&f->txt, NULL, tx_pump, f) != 0) {
+		atomic_store(&f->stop, 1);
+		eventfd_write(f->stopfd, 1);
+		pthread_join(f->rxt, NULL);
+		uv_say(r, "%s: cannot start the transmit thread", p->ifname);
+		engine_close(f);
+		return ENOMEM;
+	}
+	f->running = 1;
+	return 0;
+}
+
+static void engine_stop(struct ifnet *f, struct uv_port *p)
+{
+	if (!f->running)
+		return;
+	atomic_store(&f->stop, 1);
+	eventfd_write(f->stopfd, 1);
+	atomic_fetch_add_explicit(&p->seq[1], 1, memory_order_release);
+	uv_wake(&p->seq[1]);
+	pthread_join(f->rxt, NULL);
+	pthread_join(f->txt, NULL);
+	f->running = 0;
+	if (f->host_dropped || f->too_big)
+		fprintf(stderr, "uvaled: %s: %llu host tx frames dropped, %llu frames too big "
+			"for a slot\n", p->ifname, (unsigned long long)f->host_dropped,
+			(unsigned long long)f->too_big);
+	engine_close(f);
+}
+
+/* the port goes away (port_free) */
+void uv_ifnet_forget(struct uv_port *p)
+{
+	struct ifnet *f = ifnet_of(p);
+
+	if (!f->used)
+		return;
+	engine_stop(f, p);
+	if (f->nsfd >= 0)
+		close(f->nsfd);
+	f->nsfd = -1;
+	f->used = 0;
+}
+
+void uv_ifnet_shutdown(void)
+{
+	pthread_once(&ifn_once, ifn_init);
+	for (int i = 0; i < UV_MAX_PORTS; i++)
+		if (ifn[i].running)
+			engine_stop(&ifn[i], &uvd.k->ports[i]);
+}
