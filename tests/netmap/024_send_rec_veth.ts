@@ -1,6 +1,6 @@
 // 024: the two ends of a veth pair, opened in netmap mode, carry frames both ways.
 // netmap's script is disabled (it exits 0 before doing anything); this is the test it meant
-// to be. On uvale, which cannot open Linux interfaces yet, it is skipped with that reason.
+// to be. It runs on both backends (uvale opens Linux interfaces through AF_PACKET).
 import { netmapTest, openScoped, skipUnlessSupported, vethPair } from "../../src/testing/mod.ts";
 import { deliver, eventFrames } from "./_lib.ts";
 
