@@ -161,6 +161,15 @@ export class SeqpacketSocket {
   }
 }
 
+/** The inode of `path`, or null when it cannot be read. */
+function inodeOf(path: string): number | null {
+  try {
+    return Deno.statSync(path).ino;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A listening SOCK_SEQPACKET socket.
  *
@@ -175,10 +184,13 @@ export class SeqpacketListener {
   /** The socket path. */
   readonly path: string;
   #fd: number;
+  /** Inode of the socket file this listener created (null if it could not be read). */
+  #ino: number | null;
 
   private constructor(fd: number, path: string) {
     this.#fd = fd;
     this.path = path;
+    this.#ino = inodeOf(path);
   }
 
   /**
@@ -230,6 +242,8 @@ export class SeqpacketListener {
     if (this.#fd < 0) return;
     library().nms_fd_close(this.#fd);
     this.#fd = -1;
+    // Remove the socket file only if it is still ours: a newer server may have replaced it.
+    if (this.#ino === null || inodeOf(this.path) !== this.#ino) return;
     try {
       Deno.removeSync(this.path);
     } catch {

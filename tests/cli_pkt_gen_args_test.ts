@@ -290,3 +290,15 @@ Deno.test("pkt-gen: final summary lines", () => {
       "Speed: 500.000 pps Bandwidth: 240.000 Kbps (raw 240.000 Kbps). Average batch: 100.00 pkts\n",
   );
 });
+
+Deno.test("pkt-gen: --vlan VID (nmscript extension) in every spelling, and its bad values", () => {
+  assertEquals(plan("-i", "vale0:a", "-f", "tx", "--vlan", "10").vlan, 10);
+  assertEquals(plan("-i", "vale0:a", "-f", "tx", "--vlan=4095").vlan, 4095);
+  assertEquals(plan("-i", "vale0:a", "--vlan", "0", "-f", "tx").vlan, 0);
+  // As -i's value, "--vlan" is an interface name, not the option.
+  const p = plan("-i", "--vlan", "-f", "tx");
+  assertEquals([p.ifname.endsWith("--vlan"), p.vlan], [true, undefined]);
+  fails(["-i", "vale0:a", "--vlan"], "--vlan needs a VLAN id");
+  fails(["-i", "vale0:a", "--vlan", "4096"], "--vlan");
+  fails(["-i", "vale0:a", "--vlan=ten"], "--vlan");
+});

@@ -47,7 +47,8 @@ export interface FdServerPlan {
 export const FD_SERVER_USAGE = `usage: fd_server [-f]
 Keeps netmap ports open for functional -i: answers requests on ${FD_SERVER_SOCKET}
 (or $NMSCRIPT_FD_SERVER_SOCKET when set).
-  -f        stay in the foreground, messages on stdout (default: daemonize, messages to syslog)
+  -f        stay in the foreground, messages on stdout (default: daemonize, messages appended
+            to $NMSCRIPT_FD_SERVER_LOG, by default the socket path plus ".log")
   --help    this help
 Stop it with "functional -c". Exit status: 0 on stop, 1 on a bad option or a socket error.
 `;
