@@ -50,6 +50,27 @@ Deno.test("a skipped test exits 4 and says why", async () => {
   assert.match(r.out, /\[SKIP\]/);
 });
 
+Deno.test("a known bug ends as XFAIL (exit 2); only the fixtures it names may be left", async () => {
+  const r = await runScript([SCRIPT], { NMSCRIPT_SELFTEST_MODE: "xfail" });
+  assert.equal(r.code, 2, r.out);
+  assert.match(
+    r.out,
+    /^# XFAIL 900_selftest \(expected failure, counted as passing\): step 2 failed with ENXIO \(known bug: example\/bug#1\)$/m,
+  );
+  assert.match(r.out, /^TEST: 900_selftest \(exercises the suite runner\) \[XFAIL\] \d+ ms$/m);
+  const leaves = await runScript([SCRIPT], { NMSCRIPT_SELFTEST_MODE: "xfail-leaves" });
+  assert.equal(leaves.code, 2, leaves.out);
+  assert.match(
+    leaves.out,
+    /^# XFAIL left behind by the bug: resource the bug keeps: cannot remove it$/m,
+  );
+  const other = await runScript([SCRIPT], { NMSCRIPT_SELFTEST_MODE: "xfail-other-leak" });
+  assert.equal(other.code, 1, other.out);
+  assert.match(other.out, /\[FAIL\]/);
+  assert.match(other.out, /left resources behind:\n\s+resource the bug keeps: cannot remove it/);
+  assert.match(other.out, /# also: step 2 failed with ENXIO \(known bug: example\/bug#1\)/);
+});
+
 Deno.test("a failing test writes each port's pcap and a readable diff", async () => {
   const out = await Deno.makeTempDir({ prefix: "nms-out-" });
   try {

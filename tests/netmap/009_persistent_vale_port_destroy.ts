@@ -1,7 +1,7 @@
 // 009: a persistent VALE port can be destroyed only while it is attached to no switch
 // (EBUSY otherwise). netmap's header text for this test is a copy of 011's.
 import { netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
-import { assertFailsWith } from "./_lib.ts";
+import { assertFailsWith, detachChecked } from "./_lib.ts";
 
 netmapTest(import.meta, {
   id: "009",
@@ -18,8 +18,8 @@ netmapTest(import.meta, {
   assertFailsWith("EBUSY", "destroy while attached to A", () => v0.destroy());
   v0.attach(b);
   assertFailsWith("EBUSY", "destroy while attached to A and B", () => v0.destroy());
-  v0.detach(b);
+  detachChecked(t, b, [v0]);
   assertFailsWith("EBUSY", "destroy while attached to A", () => v0.destroy());
-  v0.detach(a);
+  detachChecked(t, a, [v0]);
   v0.destroy();
 });

@@ -1,7 +1,7 @@
 // 010: a persistent VALE port cannot be attached twice to the same switch (EBUSY), but can be
 // attached to a second switch (netmap goes through a bwrap for that one).
 import { netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
-import { assertFailsWith } from "./_lib.ts";
+import { assertFailsWith, detachChecked } from "./_lib.ts";
 
 netmapTest(import.meta, {
   id: "010",
@@ -14,4 +14,6 @@ netmapTest(import.meta, {
   v0.attach(a);
   assertFailsWith("EBUSY", "second attach to A", () => v0.attach(a));
   v0.attach(b);
+  detachChecked(t, b, [v0]);
+  detachChecked(t, a, [v0]);
 });

@@ -1,6 +1,6 @@
 // 011: a persistent VALE port name cannot be created twice (EEXIST), attached or not.
 import { netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
-import { assertFailsWith } from "./_lib.ts";
+import { assertFailsWith, detachChecked } from "./_lib.ts";
 
 netmapTest(import.meta, {
   id: "011",
@@ -15,4 +15,6 @@ netmapTest(import.meta, {
   assertFailsWith("EEXIST", "create while attached to A", () => v0.create());
   v0.attach(b);
   assertFailsWith("EEXIST", "create while attached to A and B", () => v0.create());
+  detachChecked(t, b, [v0]);
+  detachChecked(t, a, [v0]);
 });

@@ -1,7 +1,7 @@
 // 022: as 021 with three persistent ports attached to the switch: v2 -> (v0, v1), then
 // v0 -> (v1, v2).
 import { netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
-import { deliver, eventFrames } from "./_lib.ts";
+import { deliver, detachChecked, eventFrames } from "./_lib.ts";
 
 netmapTest(import.meta, {
   id: "022",
@@ -10,10 +10,11 @@ netmapTest(import.meta, {
   defaults: { len: 274, fill: "c" },
 }, async (t) => {
   const sw = valeSwitch({ scope: t.scope });
-  const [v0, v1, v2] = [0, 1, 2].map(() =>
-    persistentPort({ scope: t.scope, attach: [sw] }).openVia(sw)
-  );
+  const ports = [0, 1, 2].map(() => persistentPort({ scope: t.scope, attach: [sw] }));
+  const [v0, v1, v2] = ports.map((p) => p.openVia(sw));
   const frames = eventFrames(t.params);
   await deliver(v2, frames, [v0, v1]);
   await deliver(v0, frames, [v1, v2]);
+  for (const v of [v0, v1, v2]) v.close();
+  detachChecked(t, sw, ports);
 });

@@ -1,6 +1,7 @@
 // Not part of the suite (no NNN_ prefix): a netmap test whose outcome is chosen by
-// NMSCRIPT_SELFTEST_MODE (pass, fail, skip, leak, throw-and-leak, hold), run by
-// tests/testing_suite_test.ts to check exit codes, failure artifacts, leak detection and the
+// NMSCRIPT_SELFTEST_MODE (pass, fail, skip, leak, throw-and-leak, hold, xfail, xfail-leaves,
+// xfail-other-leak), run by tests/testing_suite_test.ts to check exit codes, failure artifacts,
+// leak detection, expected failures and the
 // cleanup on SIGTERM ("hold" prints what it made, then waits up to 20 s to be killed).
 import { expect, netmapTest, persistentPort, send, valeSwitch } from "../../../src/testing/mod.ts";
 import { functionalFrame } from "../../../src/frames/mod.ts";
@@ -30,6 +31,18 @@ netmapTest(import.meta, {
     });
   }
   if (mode === "throw-and-leak") throw new Error("body failed");
+  if (mode.startsWith("xfail")) {
+    const label = "resource the bug keeps";
+    if (mode !== "xfail") {
+      t.scope.defer(label, () => {
+        throw new Error("cannot remove it");
+      });
+    }
+    t.xfail("step 2 failed with ENXIO", {
+      bug: "example/bug#1",
+      leaves: mode === "xfail-other-leak" ? ["another resource"] : [label],
+    });
+  }
   // "fail": expect a different fill, so that the diff names the payload.
   await expect(b, functionalFrame({ len: t.params.len, fill: mode === "fail" ? "x" : "s" }), {
     timeoutMs: 500,
