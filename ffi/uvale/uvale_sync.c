@@ -407,6 +407,21 @@ static uint32_t lookup(struct pass *ps, uint32_t i)
 	return NMA_BDG_NOPORT;
 }
 
+/* copy a short frame in whole 32-byte blocks (a libc call with a variable
+ * length costs more than the copy); lim is how far both the source and the
+ * destination may be used */
+static inline void copy_short(char *dst, const char *src, uint32_t len, uint32_t lim)
+{
+	uint32_t r = (len + 31) & ~31u;
+
+	if (r > 256 || r > lim) {
+		memcpy(dst, src, len);
+		return;
+	}
+	for (uint32_t i = 0; i < r; i += 32)
+		memcpy(dst + i, src + i, 32);
+}
+
 static inline int wanted(const struct fwd *f, uint32_t dport, int uc, int bc)
 {
 	return (uc && f->dst == dport) || (bc && f->dst == NMA_BDG_BROADCAST);
@@ -515,8 +530,8 @@ static void vale_flush(struct pass *ps)
 	struct uv_karea *k = karea(ps->region);
 	struct uv_bridge *b = ps->b;
 	struct fwd *ft = ps->ft;
-	uint32_t n = ps->n, me = ps->me, ring_nr = ps->ring_nr;
-	int any_bcast = 0;
+	uint32_t n = ps->n, me = ps->me, ring_nr = ps->ring_nr, one = NMA_BDG_NOPORT;
+	int any_bcast = 0, many = 0;
 	uint8_t seen[NMA_BDG_MAXPORTS];
 
 	for (uint32_t i = 0; i < n; i += ft[i].frags) {
@@ -529,7 +544,17 @@ static void vale_flush(struct pass *ps)
 			any_bcast = 1;
 		else if (d == me || b->ports[d] == UV_NOPORT)
 			continue;
+		else if (one == NMA_BDG_NOPORT)
+			one = d;
+		else if (d != one)
+			many = 1;
 		ft[i].dst = d;
+	}
+	if (!many && !any_bcast) {
+		/* the usual batch: one destination, no queue to sort out */
+		if (one != NMA_BDG_NOPORT)
+			deliver(ps, &k->ports[b->ports[one]], one, ring_nr, 1, 0);
+		return;
 	}
 	/* unicast queues (port, ring_nr) in order of first use; each also takes
 	 * the broadcast frames, as netmap merges the broadcast queue into every
@@ -558,11 +583,14 @@ static void vale_flush(struct pass *ps)
 /* ---- ports attached to two bridges (netmap's bwrap) -------------------------- */
 
 #define MAX_DEPTH 3
-#define CELL      2112u /* a copied fragment: a buffer plus room to grow, 64-aligned */
+#define CELL      2112u /* the most a copied fragment takes: a buffer plus room to grow */
+#define ROOM      64u   /* room to grow after a copied fragment (a tag needs 4 bytes) */
 
+/* copies are packed (64-aligned, each with ROOM to grow), so that a batch of
+ * short frames stays in a few cache lines instead of one page each */
 struct scratch {
 	struct fwd ft[BATCH];
-	char cells[BATCH][CELL] __attribute__((aligned(64)));
+	char cells[BATCH * CELL] __attribute__((aligned(64)));
 };
 
 static pthread_key_t scratch_key;
@@ -608,11 +636,19 @@ static struct scratch *scratch_get(int d)
 	return s[d];
 }
 
+/* the space a copy of len bytes takes in the scratch cells, room included */
+static inline uint32_t cell_size(uint32_t len)
+{
+	return len > CELL - 2 * ROOM ? CELL : ((len + ROOM - 1) & ~(ROOM - 1)) + ROOM;
+}
+
 /*
  * Frames for port dp, reached in ps->b, enter dp's other bridge as if dp sent
  * them there: a bwrap pushes what reaches it into the port it wraps, and
- * what the port receives into its own bridge. They are copied first, since a
- * lookup may rewrite them. The other bridge's mutex is taken only if it is not
+ * what the port receives into its own bridge. Only a lookup that rewrites
+ * frames (the VLAN one) needs copies; the learning lookup reads them where
+ * they are, which is safe as their buffers stay put while the sending sync
+ * holds the bridge lock. The other bridge's mutex is taken only if it is not
  * the one held (VLAN confs share one), and only if free: VALE never waits,
  * so frames are dropped instead of risking a lock-order deadlock.
  */
@@ -625,30 +661,13 @@ static void cross(struct pass *ps, struct uv_port *dp, uint32_t dport, int uc, i
 	pthread_mutex_t *held = uv_bdg_lock(k, ps->b), *ol;
 	struct scratch *sc;
 	struct pass np;
-	uint32_t m = 0;
-	int err;
+	uint32_t m = 0, used = 0;
+	int err, copy;
 
 	if (obi < 0 || ps->depth + 1 >= MAX_DEPTH)
 		return;
 	sc = scratch_get(ps->depth + 1);
 	if (sc == NULL)
-		return;
-	for (uint32_t i = 0; i < ps->n; i += ps->ft[i].frags) {
-		const struct fwd *f = &ps->ft[i];
-
-		if (!wanted(f, dport, uc, bc))
-			continue;
-		for (uint32_t j = 0; j < f->frags; j++) {
-			uint32_t len = f[j].len < CELL ? f[j].len : CELL;
-
-			memcpy(sc->cells[m + j], f[j].buf, len);
-			sc->ft[m + j] = (struct fwd){ .buf = sc->cells[m + j], .len = (uint16_t)len,
-						      .flags = f[j].flags, .frags = 1, .cap = CELL };
-		}
-		sc->ft[m].frags = f->frags;
-		m += f->frags;
-	}
-	if (m == 0)
 		return;
 	ob = &k->bridges[obi];
 	ol = uv_bdg_lock(k, ob);
@@ -659,10 +678,36 @@ static void cross(struct pass *ps, struct uv_port *dp, uint32_t dport, int uc, i
 		else if (err)
 			return;
 	}
-	np = (struct pass){ .region = ps->region, .ft = sc->ft, .n = m, .b = ob, .sp = dp,
-			    .me = second ? dp->bdg_port : dp->bdg2_port, .ring_nr = 0,
-			    .l2off = 0, .depth = ps->depth + 1, .last_dmac = ~0ull };
-	vale_flush(&np);
+	copy = ob->lookup != UV_LOOKUP_LEARNING;
+	for (uint32_t i = 0; i < ps->n; i += ps->ft[i].frags) {
+		const struct fwd *f = &ps->ft[i];
+
+		if (!wanted(f, dport, uc, bc))
+			continue;
+		for (uint32_t j = 0; j < f->frags; j++) {
+			uint32_t len = f[j].len < CELL ? f[j].len : CELL, sz;
+
+			if (!copy) {
+				sc->ft[m + j] = f[j];
+				sc->ft[m + j].frags = 1;
+				continue;
+			}
+			sz = cell_size(len);
+			copy_short(sc->cells + used, f[j].buf, len, f[j].cap);
+			sc->ft[m + j] = (struct fwd){ .buf = sc->cells + used, .len = (uint16_t)len,
+						      .flags = f[j].flags, .frags = 1, .cap = sz };
+			used += sz;
+		}
+		sc->ft[m].frags = f->frags;
+		m += f->frags;
+	}
+	if (m > 0) {
+		np = (struct pass){ .region = ps->region, .ft = sc->ft, .n = m, .b = ob,
+				    .sp = dp, .me = second ? dp->bdg_port : dp->bdg2_port,
+				    .ring_nr = 0, .l2off = 0, .depth = ps->depth + 1,
+				    .last_dmac = ~0ull };
+		vale_flush(&np);
+	}
 	if (ol != held)
 		uv_mutex_unlock(ol);
 }
