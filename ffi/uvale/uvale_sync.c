@@ -582,7 +582,9 @@ static void vale_flush(struct pass *ps)
 
 /* ---- ports attached to two bridges (netmap's bwrap) -------------------------- */
 
-#define MAX_DEPTH 3
+/* switches one frame may cross in one sync: e.g. a plain switch, a VLAN conf's per-VLAN and
+ * tagging switches, and the plain switch of the trunk (4); deeper chains are dropped */
+#define MAX_DEPTH 4
 #define CELL      2112u /* the most a copied fragment takes: a buffer plus room to grow */
 #define ROOM      64u   /* room to grow after a copied fragment (a tag needs 4 bytes) */
 

@@ -99,7 +99,9 @@ vm_initrd_deno() { # -> VM_INITRD_DENO
     bin=$(find "$VM_ROOT/node_modules/@deno" -maxdepth 2 -type f -name deno 2>/dev/null | head -n 1)
   [ -x "${bin:-/nonexistent}" ] || vm_die "no Deno binary under $VM_ROOT/node_modules" \
     "run scripts/setup.sh (or make deps) to install the pinned Deno"
-  key=$(stat -c '%s-%Y' "$bin")-$(vm_file_hash "${BASH_SOURCE[0]}")
+  # the piece holds VM_ROOT's path: two checkouts sharing one cache need two pieces
+  key=$(stat -c '%s-%Y' "$bin")-$(vm_file_hash "${BASH_SOURCE[0]}")-$(printf '%s' "$VM_ROOT" |
+    sha256sum | cut -c1-8)
   out=$VM_CACHE/initrd/deno-$key.cpio
   VM_INITRD_DENO=$out
   [ -f "$out" ] && return 0
@@ -125,7 +127,11 @@ vm_initrd_run() {
   rm -rf "$r$VM_ROOT/tests/out" "$r$VM_ROOT"/build/*-obj "$r$VM_ROOT"/build/*.xml
   cp "$VM_ROOT/scripts/vm/init" "$r/init"
   chmod 755 "$r/init"
-  printf 'VM_ROOT=%s\nVM_KVER=%s\n' "$VM_ROOT" "$VM_KVER" >"$r/nms/env"
+  # VM_BACKEND (host environment): the guest's NMSCRIPT_BACKEND, kernel netmap by default.
+  case ${VM_BACKEND:=kernel} in kernel | uvale) ;; *)
+    vm_die "VM_BACKEND='$VM_BACKEND' is not a backend" "use VM_BACKEND=kernel or VM_BACKEND=uvale" ;;
+  esac
+  printf 'VM_ROOT=%s\nVM_KVER=%s\nVM_BACKEND=%s\n' "$VM_ROOT" "$VM_KVER" "$VM_BACKEND" >"$r/nms/env"
   [ -n "$vlan" ] && cp "$vlan" "$r/nms/vale_vlan.ko"
   vm_cpio "$r" "$work/run.cpio.gz" gzip
   echo "$work/run.cpio.gz"
