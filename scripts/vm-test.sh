@@ -177,7 +177,7 @@ run_deno() {
       [ "$rc" = 0 ] && rc=1
     fi
   done
-  vm_log "kernel netmap ($VM_KVER): $np passed, $nf failed, $ns skipped in $total s" \
+  vm_log "$([ "${VM_BACKEND:-kernel}" = uvale ] && echo "uvale in the guest" || echo "kernel netmap") ($VM_KVER): $np passed, $nf failed, $ns skipped in $total s" \
     "($k boot(s); JUnit: $out/junit-*.xml; consoles: $out/deno-*.log)"
   return "$rc"
 }
