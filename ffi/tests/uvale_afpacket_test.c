@@ -32,6 +32,7 @@
 
 #include "../uvale/afpacket.h"
 #include "check.h"
+#include "netns_util.h"
 #include "nmscript.h"
 
 
@@ -53,40 +54,6 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void enter(int ns)
-{
-	if (setns(ns, CLONE_NEWNET) < 0) {
-		perror("setns");
-		exit(2);
-	}
-}
-
-/* Runs a shell command in namespace ns; returns its exit status. */
-static int sh(int ns, const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	enter(ns);
-	rc = system(cmd);
-	enter(ns_a);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
-static void write_file(const char *path, const char *val)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f) {
-		fputs(val, f);
-		fclose(f);
-	}
-}
-
 /* Two fresh namespaces joined by a veth pair; false (with a reason) if not. */
 static bool make_pair(char *why, size_t n)
 {
@@ -106,10 +73,10 @@ static bool make_pair(char *why, size_t n)
 		write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
 		*(i == 0 ? &ns_a : &ns_b) = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	}
-	enter(ns_a);
-	if (sh(ns_a, "ip link add vA address 02:00:00:00:00:0a type veth peer name vB "
+	ns_enter(ns_a);
+	if (ns_sh(ns_a, ns_a, "ip link add vA address 02:00:00:00:00:0a type veth peer name vB "
 		     "address 02:00:00:00:00:0b netns /proc/%d/fd/%d", self, ns_b) != 0 ||
-	    sh(ns_a, "ip link set vA up") != 0 || sh(ns_b, "ip link set vB up") != 0) {
+	    ns_sh(ns_a, ns_a, "ip link set vA up") != 0 || ns_sh(ns_b, ns_a, "ip link set vB up") != 0) {
 		snprintf(why, n, "cannot create the veth pair (veth module missing?)");
 		return false;
 	}
@@ -122,9 +89,9 @@ static struct afp *open_in(int ns, const char *ifname, uint32_t side)
 	struct afp *a = NULL;
 	int err;
 
-	enter(ns);
+	ns_enter(ns);
 	err = afp_open(ifname, &cfg, &a);
-	enter(ns_a);
+	ns_enter(ns_a);
 	CHECK_EQ(err, 0);
 	return a;
 }
@@ -272,10 +239,10 @@ static void test_errors(void)
 	CHECK_EQ(afp_get_mtu("nosuch0", &mtu), -ENXIO);
 
 	/* administratively down */
-	CHECK_EQ(sh(ns_a, "ip link set vA down"), 0);
+	CHECK_EQ(ns_sh(ns_a, ns_a, "ip link set vA down"), 0);
 	CHECK_EQ(afp_open("vA", NULL, &a), -ENETDOWN);
 	CHECK(strstr(nms_last_error(), "ip link set vA up"), "message: %s", nms_last_error());
-	CHECK_EQ(sh(ns_a, "ip link set vA up"), 0);
+	CHECK_EQ(ns_sh(ns_a, ns_a, "ip link set vA up"), 0);
 
 	/* without CAP_NET_RAW (a child drops its effective capabilities) */
 	pid = fork();
@@ -490,9 +457,9 @@ static void test_overflow(struct afp *a, struct afp *main_b)
 	struct afp *b = NULL;
 	unsigned sent = 0;
 
-	enter(ns_b);
+	ns_enter(ns_b);
 	CHECK_EQ(afp_open("vB", &small, &b), 0);
-	enter(ns_a);
+	ns_enter(ns_a);
 	if (!b)
 		return;
 	CHECK_EQ(afp_tx_max_len(b), 256 - 48);
@@ -530,12 +497,12 @@ static void test_link_down(struct afp *a, struct afp *b)
 
 	CHECK_EQ(afp_take_error(a), 0);
 	afp_get_stats(a, &st0);
-	CHECK_EQ(sh(ns_a, "ip link set vA down"), 0);
+	CHECK_EQ(ns_sh(ns_a, ns_a, "ip link set vA down"), 0);
 	CHECK_EQ(afp_tx_burst(a, &fr, 1), -ENETDOWN);
 	CHECK(strstr(nms_last_error(), "vA"), "message: %s", nms_last_error());
 	afp_get_stats(a, &st1);
 	CHECK_EQ(st1.tx_dropped - st0.tx_dropped, 1);
-	CHECK_EQ(sh(ns_a, "ip link set vA up"), 0);
+	CHECK_EQ(ns_sh(ns_a, ns_a, "ip link set vA up"), 0);
 	/* poll reports the error until it is taken, then not again */
 	CHECK(poll(&p, 1, 0) == 1 && (p.revents & POLLERR), "POLLERR after down");
 	CHECK_EQ(afp_take_error(a), -ENETDOWN);
@@ -645,12 +612,12 @@ static void test_ping(void)
 
 	if (!p.a || !host)
 		goto out;
-	CHECK_EQ(sh(ns_b, "ip addr add 10.99.0.2/24 dev vB"), 0);
+	CHECK_EQ(ns_sh(ns_b, ns_a, "ip addr add 10.99.0.2/24 dev vB"), 0);
 	pid = fork();
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
 
-		enter(ns_b);
+		ns_enter(ns_b);
 		dup2(null, 1);
 		execlp("ping", "ping", "-n", "-c", "1", "-W", "4", "10.99.0.1", (char *)NULL);
 		_exit(127);

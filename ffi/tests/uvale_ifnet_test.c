@@ -17,44 +17,11 @@
 #include <time.h>
 
 #include "../uvale/uvale_testlib.h"
+#include "netns_util.h"
 
 #define ETH_TEST 0x88b5 /* IEEE local experimental ethertype */
 
 static int ns_a = -1, ns_b = -1, ns_c = -1;
-
-static void enter(int ns)
-{
-	if (setns(ns, CLONE_NEWNET) < 0) {
-		perror("setns");
-		exit(2);
-	}
-}
-
-/* a shell command in namespace ns; its exit status */
-static int sh(int ns, const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	enter(ns);
-	rc = system(cmd);
-	enter(ns_a);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
-static void write_file(const char *path, const char *val)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f) {
-		fputs(val, f);
-		fclose(f);
-	}
-}
 
 static bool make_namespaces(char *why, size_t n)
 {
@@ -74,14 +41,14 @@ static bool make_namespaces(char *why, size_t n)
 		write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
 		*nss[i] = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	}
-	if (sh(ns_a, "ip link add vA address 02:00:00:00:00:0a type veth peer name vB "
+	if (ns_sh(ns_a, ns_a, "ip link add vA address 02:00:00:00:00:0a type veth peer name vB "
 		     "address 02:00:00:00:00:0b netns /proc/%d/fd/%d", self, ns_b) ||
-	    sh(ns_a, "ip link add a1 type veth peer name b1 netns /proc/%d/fd/%d", self, ns_b) ||
-	    sh(ns_a, "ip link add a2 type veth peer name c1 netns /proc/%d/fd/%d", self, ns_c) ||
-	    sh(ns_a, "for i in vA a1 a2 lo; do ip link set $i up || exit 1; done") ||
-	    sh(ns_b, "ip link set vB up && ip link set b1 up && ip link set lo up && "
+	    ns_sh(ns_a, ns_a, "ip link add a1 type veth peer name b1 netns /proc/%d/fd/%d", self, ns_b) ||
+	    ns_sh(ns_a, ns_a, "ip link add a2 type veth peer name c1 netns /proc/%d/fd/%d", self, ns_c) ||
+	    ns_sh(ns_a, ns_a, "for i in vA a1 a2 lo; do ip link set $i up || exit 1; done") ||
+	    ns_sh(ns_b, ns_a, "ip link set vB up && ip link set b1 up && ip link set lo up && "
 		     "ip addr add 10.77.0.1/24 dev b1") ||
-	    sh(ns_c, "ip link set c1 up && ip link set lo up && ip addr add 10.77.0.2/24 dev c1")) {
+	    ns_sh(ns_c, ns_a, "ip link set c1 up && ip link set lo up && ip addr add 10.77.0.2/24 dev c1")) {
 		snprintf(why, n, "cannot create the veth pairs (veth module missing?)");
 		return false;
 	}
@@ -101,9 +68,9 @@ static int open_in(int ns, struct t_port *p, const char *name, uint32_t mode)
 {
 	int err;
 
-	enter(ns);
+	ns_enter(ns);
 	err = t_open_ex(p, name, mode, 0, 0, NULL);
-	enter(ns_a);
+	ns_enter(ns_a);
 	return err;
 }
 
@@ -114,14 +81,14 @@ static int ctrl_in(int ns, const char *name, uint16_t type, void *body)
 	struct nma_req_header h;
 	int fd, err;
 
-	enter(ns);
+	ns_enter(ns);
 	fd = nms_open();
 	t_hdr(&h, name, type, body);
 	err = fd < 0 ? fd : nms_ctrl(fd, &h);
 	snprintf(last_msg, sizeof(last_msg), "%s", nms_last_error());
 	if (fd >= 0)
 		nms_close(fd);
-	enter(ns_a);
+	ns_enter(ns_a);
 	return err;
 }
 
@@ -212,7 +179,7 @@ static void test_errors(void)
 	/* ONE_SW with a host ring id out of range */
 	memset(&p, 0, sizeof(p));
 	p.fd = -1;
-	enter(ns_a);
+	ns_enter(ns_a);
 	CHECK_EQ(t_open_ex(&p, "vA", NMA_REG_ONE_SW, 0, 0, NULL), 0);
 	t_close(&p);
 	{
@@ -221,10 +188,10 @@ static void test_errors(void)
 		CHECK_EQ(ctrl_in(ns_a, "vA", NMA_REQ_REGISTER, &reg), -EINVAL);
 	}
 	/* a link that is down: the engine refuses it, with the command to run */
-	CHECK_EQ(sh(ns_a, "ip link set a2 down"), 0);
+	CHECK_EQ(ns_sh(ns_a, ns_a, "ip link set a2 down"), 0);
 	CHECK_EQ(fail_in(ns_a, "a2"), -ENETDOWN);
 	CHECK(strstr(last_msg, "ip link set a2 up"), "message: %s", last_msg);
-	CHECK_EQ(sh(ns_a, "ip link set a2 up"), 0);
+	CHECK_EQ(ns_sh(ns_a, ns_a, "ip link set a2 up"), 0);
 }
 
 /* netmap:vA -> netmap:vB and back, byte for byte, in order; poll wakes up */
@@ -313,7 +280,7 @@ static void test_host_rings(void)
 		return;
 	CHECK(t_txring(&h, 0) == NULL && t_rxring(&h, 0) == NULL, "NIC rings not bound");
 	CHECK(t_rxring(&h, 1) != NULL, "host rx ring bound");
-	CHECK_EQ(sh(ns_b, "ip addr add 10.78.0.2/24 dev vB && "
+	CHECK_EQ(ns_sh(ns_b, ns_a, "ip addr add 10.78.0.2/24 dev vB && "
 			  "(ping -c1 -W1 10.78.0.1 >/dev/null 2>&1; true)"), 0);
 	n = get(&h, 1, g, 2000, 0x0806);
 	CHECK_EQ(n, 42);
@@ -338,7 +305,7 @@ static void test_host_rings(void)
 		CHECK(t_rxring(&all, 0) && t_rxring(&all, 1), "NIC and host rx rings bound");
 	t_close(&all);
 	t_close(&h);
-	sh(ns_b, "ip addr del 10.78.0.2/24 dev vB");
+	ns_sh(ns_b, ns_a, "ip addr del 10.78.0.2/24 dev vB");
 }
 
 /* attach vA to a switch: frames cross between a VALE port and netmap:vB */
@@ -388,11 +355,11 @@ static void test_ping(void)
 
 	CHECK_EQ(ctrl_in(ns_a, "valep:a1", NMA_REQ_VALE_ATTACH, &at), 0);
 	CHECK_EQ(ctrl_in(ns_a, "valep:a2", NMA_REQ_VALE_ATTACH, &at), 0);
-	CHECK_EQ(sh(ns_b, "ping -c3 -i0.2 -W2 10.77.0.2 >/dev/null"), 0);
+	CHECK_EQ(ns_sh(ns_b, ns_a, "ping -c3 -i0.2 -W2 10.77.0.2 >/dev/null"), 0);
 	CHECK_EQ(ctrl_in(ns_a, "valep:a1", NMA_REQ_VALE_DETACH, &dt), 0);
 	CHECK_EQ(ctrl_in(ns_a, "valep:a2", NMA_REQ_VALE_DETACH, &dt), 0);
 	/* detached: the switch is gone and the path with it */
-	CHECK(sh(ns_b, "ping -c1 -W1 10.77.0.2 >/dev/null 2>&1") != 0, "ping without the switch");
+	CHECK(ns_sh(ns_b, ns_a, "ping -c1 -W1 10.77.0.2 >/dev/null 2>&1") != 0, "ping without the switch");
 }
 
 /* the daemon reports no port left */
@@ -417,7 +384,7 @@ int main(void)
 		printf("SKIP: %s\n", why);
 		return 0;
 	}
-	enter(ns_a);
+	ns_enter(ns_a);
 	t_setup("ifnet"); /* the daemon starts in ns A */
 	test_errors();
 	test_send_receive();
