@@ -26,7 +26,7 @@
 #include "netmap_abi.h"
 
 #define UV_MAGIC          0x75766c65u /* "uvle" */
-#define UV_VERSION        2u /* bumped when a shared object changes */
+#define UV_VERSION        3u /* bumped when a shared object or the protocol changes */
 #define UV_PAGE           4096u
 #define UV_REGION_SIZE    (256ull << 30) /* default virtual size; pages cost when touched */
 #define UV_KAREA_SIZE     (64ull << 20)
@@ -243,6 +243,7 @@ enum uv_op {
 	UV_OP_STATUS = 3,
 	UV_OP_STOP = 4,
 	UV_OP_HELLO = 5,   /* region fd, without a binding */
+	UV_OP_RELEASE = 6, /* serve every handle closed so far, then reply (nms_close) */
 };
 
 struct uv_msg {

@@ -34,6 +34,7 @@
 
 #define CTRL_TIMEOUT_MS  10000
 #define START_TIMEOUT_MS 5000
+#define CLOSE_TIMEOUT_MS 2000
 
 /* ---- paths ------------------------------------------------------------------ */
 
@@ -95,8 +96,15 @@ static void *region;
 static uint64_t region_id;
 static int region_fd = -1;
 
+/* what this process knows of a handle (only bound handles hold a port) */
+enum {
+	H_UNKNOWN = 0, /* received from elsewhere (or never seen): may be bound */
+	H_UNBOUND = 1, /* opened here by nms_open, not registered here */
+};
+
 struct handle {
-	_Atomic int valid;
+	_Atomic int valid;  /* b is the handle's binding */
+	_Atomic int origin; /* H_*, when !valid */
 	struct uv_binding b;
 };
 
@@ -648,16 +656,54 @@ static int u_open(void)
 		return -EMFILE;
 	}
 	atomic_store(&h->valid, 0);
+	atomic_store(&h->origin, H_UNBOUND);
 	return fd;
 }
 
+/*
+ * Wait until the daemon has served every handle closed so far: a request on
+ * a fresh connection that it answers only after a sweep of its hang-ups. A
+ * daemon that is gone (nothing to release) or full is not waited for; one
+ * that does not answer within CLOSE_TIMEOUT_MS is given up on.
+ */
+static void wait_released(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct uv_msg req = { .op = UV_OP_RELEASE }, rep;
+	int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (s < 0)
+		return;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", nms_uvale_socket_path());
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    send(s, &req, sizeof(req), MSG_NOSIGNAL) == (ssize_t)sizeof(req) &&
+	    wait_fd(s, POLLIN, CLOSE_TIMEOUT_MS) == 0)
+		(void)!recv(s, &rep, sizeof(rep), MSG_DONTWAIT);
+	close(s);
+}
+
+/*
+ * close(2) of a /dev/netmap fd releases the port before it returns when it
+ * drops the last reference; so does this. The daemon unregisters a handle
+ * when every copy of it is closed (it sees EOF), so after closing ours we
+ * wait until it has served that EOF. A copy held elsewhere (fork, dup,
+ * SCM_RIGHTS) means no EOF, and the port stays. Handles this process opened
+ * and never registered hold no port: no waiting for those.
+ */
 static int u_close(int fd)
 {
 	struct handle *h = handle_at(fd, 0);
+	int may_hold = 1, err;
 
-	if (h)
+	if (h) {
+		may_hold = atomic_load(&h->valid) || atomic_load(&h->origin) != H_UNBOUND;
 		atomic_store(&h->valid, 0);
-	return close(fd) < 0 ? -errno : 0;
+		atomic_store(&h->origin, H_UNKNOWN);
+	}
+	err = close(fd) < 0 ? -errno : 0;
+	if (err == 0 && may_hold)
+		wait_released();
+	return err;
 }
 
 static void *u_mmap(int fd, uint64_t size, int *err)
@@ -760,6 +806,7 @@ static int u_dup(int fd)
 	nh = handle_at(nfd, 1);
 	if (nh) {
 		atomic_store(&nh->valid, 0);
+		atomic_store(&nh->origin, h ? atomic_load(&h->origin) : H_UNKNOWN);
 		if (h && atomic_load(&h->valid)) {
 			nh->b = h->b;
 			atomic_store(&nh->valid, 1);

@@ -12,8 +12,10 @@
 #include "uvale_mem.h"
 #include "uvale_vlan.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,9 @@ struct uvd uvd;
 
 static struct uv_conn *conns[MAX_CONNS];
 static volatile sig_atomic_t got_signal;
+static int epfd = -1;
+
+static void release_sweep(const struct uv_conn *self);
 
 static uint64_t now_ms(void)
 {
@@ -101,7 +106,7 @@ static void state_path(char *buf, size_t len)
 	snprintf(buf, len, "%s/state", uvd.dir);
 }
 
-/* persistent ports and their attachments, one line each */
+/* persistent ports and their attachments, then attached interfaces, one line each */
 void uv_state_save(void)
 {
 	char path[300], tmp[310];
@@ -126,9 +131,83 @@ void uv_state_save(void)
 		if (p->bdg2 >= 0 && !uvd.k->bridges[p->bdg2].kernel_owned)
 			fprintf(f, "attach %s %s\n", uvd.k->bridges[p->bdg2].name, p->ifname);
 	}
+	/* Linux interfaces attached to a switch, with their network namespace */
+	for (int i = 0; i < UV_MAX_PORTS; i++) {
+		struct uv_port *p = &uvd.k->ports[i];
+
+		if (p->kind == UV_KIND_AFPACKET && p->bdg >= 0 &&
+		    !uvd.k->bridges[p->bdg].kernel_owned)
+			fprintf(f, "ifattach %s %s %llu\n", uvd.k->bridges[p->bdg].name, p->ifname,
+				(unsigned long long)p->netns);
+	}
 	if (fclose(f) == 0)
 		rename(tmp, path);
 	uvd.dirty = 0;
+}
+
+/*
+ * A process living in network namespace `ino`, to reach it again (the
+ * interface code enters the namespace of the requesting pid): 0 for the
+ * daemon's own namespace, -1 when no process is left there.
+ */
+static pid_t pid_in_netns(uint64_t ino)
+{
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	pid_t found = -1;
+
+	if (stat("/proc/self/ns/net", &st) == 0 && (uint64_t)st.st_ino == ino)
+		return 0;
+	d = opendir("/proc");
+	if (d == NULL)
+		return -1;
+	while (found < 0 && (de = readdir(d)) != NULL) {
+		char path[300];
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (pid <= 0 || *end != '\0')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
+		if (stat(path, &st) == 0 && (uint64_t)st.st_ino == ino)
+			found = (pid_t)pid;
+	}
+	closedir(d);
+	return found;
+}
+
+/* re-attach a Linux interface as VALE_ATTACH would; never fails the start */
+static void restore_ifattach(struct uv_req *r, const char *bdg, const char *ifname, uint64_t ino)
+{
+	struct nma_req_vale_attach *a = (void *)r->buf;
+	struct uv_conn none = { .fd = -1 };
+	pid_t pid = pid_in_netns(ino);
+	int err;
+
+	if (pid < 0) {
+		fprintf(stderr, "uvaled: not restoring %s:%s: its network namespace (net:[%llu]) "
+			"is gone\n", bdg, ifname, (unsigned long long)ino);
+		return;
+	}
+	memset(a, 0, sizeof(*a));
+	a->reg.nr_mode = NMA_REG_ALL_NIC;
+	r->hdr.nr_version = NMA_API;
+	r->hdr.nr_reqtype = NMA_REQ_VALE_ATTACH;
+	r->body = r->buf;
+	r->blen = sizeof(*a);
+	r->nopts = 0;
+	memset(r->tab, -1, sizeof(r->tab));
+	r->msg[0] = '\0';
+	r->pid = pid;
+	if (snprintf(r->hdr.nr_name, sizeof(r->hdr.nr_name), "%s:%s", bdg, ifname) >=
+	    (int)sizeof(r->hdr.nr_name))
+		return;
+	err = uv_ctrl(r, &none);
+	if (err)
+		fprintf(stderr, "uvaled: not restoring %s: %s (%s)\n", r->hdr.nr_name,
+			strerror(err), r->msg);
+	r->pid = 0;
 }
 
 static void state_restore(void)
@@ -144,6 +223,7 @@ static void state_restore(void)
 	while (fgets(line, sizeof(line), f)) {
 		char a[64], b[64];
 		unsigned ntx, nrx, dtx, drx;
+		unsigned long long ino;
 		struct uv_port *p;
 
 		memset(&r.hdr, 0, sizeof(r.hdr));
@@ -162,6 +242,8 @@ static void state_restore(void)
 			if (snprintf(r.hdr.nr_name, sizeof(r.hdr.nr_name), "%s:%s", a, b) <
 			    (int)sizeof(r.hdr.nr_name))
 				uv_get_na(&r, &reg, NULL, 1, &p);
+		} else if (sscanf(line, "ifattach %63s %63s %llu", a, b, &ino) == 3) {
+			restore_ifattach(&r, a, b, ino);
 		}
 	}
 	fclose(f);
@@ -267,6 +349,9 @@ static void handle_msg(struct uv_conn *c, const uint8_t *msg, size_t len)
 	size_t olen = sizeof(*rep);
 	int pass = -1;
 
+	/* before the reply is built: the sweep serves other handles' messages */
+	if (len >= sizeof(*m) && m->op == UV_OP_RELEASE)
+		release_sweep(c);
 	memset(rep, 0, sizeof(*rep));
 	if (len < sizeof(*m)) {
 		rep->error = EINVAL;
@@ -328,6 +413,8 @@ static void handle_msg(struct uv_conn *c, const uint8_t *msg, size_t len)
 	case UV_OP_STOP:
 		uvd.stop = 1;
 		break;
+	case UV_OP_RELEASE: /* swept above */
+		break;
 	default:
 		rep->error = EINVAL;
 		snprintf(rep->text, sizeof(rep->text), "uvaled: unknown operation %u", m->op);
@@ -357,6 +444,45 @@ static void conn_drain(struct uv_conn *c, uint8_t *buf, size_t cap)
 			return;
 		handle_msg(c, buf, (size_t)len);
 	}
+}
+
+/*
+ * UV_OP_RELEASE: a client has closed a handle and waits, as close(2) of a
+ * /dev/netmap fd would, for the port to be released. Its close came before
+ * this request, so if it was the last copy the hang-up is already visible:
+ * serve every hang-up now rather than when epoll reports it. The asking
+ * connection itself is left to the main loop (its caller still uses it).
+ */
+static void release_sweep(const struct uv_conn *self)
+{
+	static struct pollfd pf[MAX_CONNS];
+	static uint8_t buf[UV_MSG_MAX * 2 + sizeof(struct uv_vlan_msg) + UV_VLAN_WRITE_MAX];
+	static int busy;
+	nfds_t n = 0;
+
+	if (busy) /* a RELEASE queued on a handle being drained: already sweeping */
+		return;
+	busy = 1;
+
+	for (int fd = 0; fd < MAX_CONNS; fd++) {
+		if (conns[fd] != NULL && conns[fd] != self) {
+			pf[n].fd = fd;
+			pf[n].events = POLLRDHUP;
+			pf[n].revents = 0;
+			n++;
+		}
+	}
+	if (n > 0 && poll(pf, n, 0) > 0) {
+		for (nfds_t i = 0; i < n; i++) {
+			struct uv_conn *c = conns[pf[i].fd];
+
+			if (c == NULL || !(pf[i].revents & (POLLRDHUP | POLLHUP)))
+				continue;
+			conn_drain(c, buf, sizeof(buf));
+			conn_close(epfd, c);
+		}
+	}
+	busy = 0;
 }
 
 static void conn_accept(int ep, int lfd)
@@ -446,6 +572,7 @@ int nms_uvaled_main(int argc, char **argv)
 		return 1;
 	}
 	ep = epoll_create1(EPOLL_CLOEXEC);
+	epfd = ep;
 	ev.data.fd = lfd;
 	epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
 	while (!uvd.stop && !got_signal) {
