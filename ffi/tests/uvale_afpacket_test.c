@@ -655,6 +655,158 @@ out:
 	afp_close(host);
 }
 
+/* ---- the host side: frames into Linux's stack through the TAP ------------- */
+
+struct echo_seen {
+	unsigned req, reply; /* our ICMP echo requests / Linux's replies (id 0x6e6d) */
+};
+
+static void on_echo(void *ctx, const uint8_t *f, uint32_t len, unsigned flags)
+{
+	struct echo_seen *e = ctx;
+
+	(void)flags;
+	if (len < 42 || be16(f + 12) != 0x0800 || f[23] != 1 || be16(f + 38) != 0x6e6d)
+		return;
+	if (f[34] == 8)
+		e->req++;
+	else if (f[34] == 0)
+		e->reply++;
+}
+
+/* an ICMP echo request from 10.98.0.2 (mac_b) to 10.98.0.1 (vA) */
+static uint32_t echo_request(uint8_t *f, uint16_t seq)
+{
+	eth_hdr(f, mac_a, mac_b, 0x0800);
+	memset(f + 14, 0, 20 + 8 + 32);
+	f[14] = 0x45;
+	put_be16(f + 16, 20 + 8 + 32);
+	f[22] = 64;
+	f[23] = 1;
+	memcpy(f + 26, (uint8_t[]){ 10, 98, 0, 2 }, 4);
+	memcpy(f + 30, (uint8_t[]){ 10, 98, 0, 1 }, 4);
+	put_be16(f + 24, inet_csum(f + 14, 20));
+	f[34] = 8;
+	put_be16(f + 38, 0x6e6d);
+	put_be16(f + 40, seq);
+	memset(f + 42, 0xa5, 32);
+	put_be16(f + 36, inet_csum(f + 34, 8 + 32));
+	return 14 + 20 + 8 + 32;
+}
+
+static bool tap_exists(const char *name, int ns)
+{
+	bool there;
+
+	ns_enter(ns);
+	there = if_nametoindex(name) != 0;
+	ns_enter(ns_a);
+	return there;
+}
+
+/* echo requests injected with afp_host are answered by Linux in ns A; the
+ * requests never reach the wire (vB) nor vA's WIRE socket; with DIVERT the
+ * replies come back through the TAP instead of the wire */
+static void test_host(void)
+{
+	struct afp *wa = open_in(ns_a, "vA", AFP_SIDE_WIRE);
+	struct afp *sa = open_in(ns_a, "vA", AFP_SIDE_STACK);
+	struct afp *wb = open_in(ns_b, "vB", AFP_SIDE_WIRE);
+	struct afp_host *h = NULL;
+	struct afp_host_stats hs;
+	uint8_t f[FRAME_MAX];
+	struct afp_frag fg[2] = { { f, 14 }, { f + 14, 0 } };
+	struct afp_frag_frame fr = { fg, 2 };
+	char tap[IFNAMSIZ];
+	int st = 0;
+
+	CHECK_EQ(ns_sh(ns_a, ns_a, "ip addr add 10.98.0.1/24 dev vA && ip neigh replace "
+		       "10.98.0.2 lladdr 02:00:00:00:00:0b dev vA"), 0);
+	CHECK_EQ(afp_host_open("", 0, &h), -EINVAL);
+	CHECK_EQ(afp_host_open("nosuch0", 0, &h), -ENXIO);
+	CHECK_EQ(afp_host_open("vA", 0x80, &h), -EINVAL);
+	CHECK_EQ(afp_host_open("vA", 0, &h), 0);
+	if (!wa || !sa || !wb || !h)
+		goto out;
+	snprintf(tap, sizeof(tap), "%s", afp_host_tapname(h));
+	CHECK(tap_exists(tap, ns_a), "TAP %s exists in ns A", tap);
+	{
+		struct afp_host *again = NULL;
+
+		CHECK_EQ(afp_host_open("vA", 0, &again), -EBUSY);
+		afp_host_close(again);
+	}
+	for (int mode = 0; mode < 2; mode++) {
+		struct echo_seen wire_a = { 0 }, stack_a = { 0 }, wire_b = { 0 }, div = { 0 };
+		long long end = now_ms() + 3000;
+
+		if (mode == 1) {
+			afp_host_close(h);
+			h = NULL;
+			CHECK(!tap_exists(tap, ns_a), "TAP %s removed by afp_host_close", tap);
+			CHECK_EQ(afp_host_open("vA", AFP_HOST_DIVERT, &h), 0);
+			if (!h)
+				break;
+		}
+		for (uint16_t seq = 1; seq <= 3; seq++) {
+			fg[1].len = echo_request(f, seq) - 14;
+			CHECK_EQ(afp_host_inject(h, &fr, 1), 1);
+		}
+		while (now_ms() < end && (mode ? div.reply : stack_a.reply) < 3) {
+			afp_rx_burst(wa, 64, on_echo, &wire_a);
+			afp_rx_burst(sa, 64, on_echo, &stack_a);
+			afp_rx_burst(wb, 64, on_echo, &wire_b);
+			afp_host_rx_burst(h, 64, on_echo, &div);
+			usleep(2000);
+		}
+		usleep(20000); /* a late copy on the wire would show up by now */
+		afp_rx_burst(wb, 64, on_echo, &wire_b);
+		afp_rx_burst(wa, 64, on_echo, &wire_a);
+		afp_host_get_stats(h, &hs);
+		CHECK_EQ(hs.injected, 3);
+		CHECK_EQ(wire_a.req, 0); /* not seen as if from the wire */
+		CHECK_EQ(wire_b.req, 0); /* never on the wire */
+		if (mode == 0) {
+			CHECK(stack_a.reply == 3, "Linux answered the injected requests: %u of 3",
+			      stack_a.reply);
+			CHECK_EQ(wire_b.reply, 3); /* not diverted: the replies leave too */
+		} else {
+			CHECK(div.reply == 3, "replies diverted to the TAP: %u of 3", div.reply);
+			CHECK_EQ(stack_a.reply, 0);
+			CHECK_EQ(wire_b.reply, 0); /* the stack is cut off from the wire */
+		}
+	}
+	afp_host_close(h);
+	h = NULL;
+	/* kill -9 leaves nothing behind: the kernel drops the TAP and the links */
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct afp_host *k = NULL;
+
+		ns_enter(ns_a);
+		if (afp_host_open("vA", AFP_HOST_DIVERT, &k) != 0)
+			_exit(1);
+		kill(getpid(), SIGSTOP);
+		_exit(0);
+	}
+	waitpid(pid, &st, WUNTRACED);
+	CHECK(WIFSTOPPED(st), "child opened the host side (status 0x%x)", st);
+	CHECK(tap_exists(tap, ns_a), "TAP %s exists while the child lives", tap);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	for (int i = 0; i < 100 && tap_exists(tap, ns_a); i++)
+		usleep(10000);
+	CHECK(!tap_exists(tap, ns_a), "TAP %s gone after kill -9", tap);
+	CHECK_EQ(ns_sh(ns_a, ns_a, "ping -n -c 1 -W 2 10.98.0.2 >/dev/null 2>&1 ; "
+		       "tc filter show dev vA egress 2>/dev/null | grep -q . && exit 1; exit 0"), 0);
+out:
+	afp_host_close(h);
+	afp_close(wa);
+	afp_close(sa);
+	afp_close(wb);
+}
+
 /* ---- measurement -------------------------------------------------------- */
 
 static void bench(void)
@@ -759,6 +911,7 @@ int main(int argc, char **argv)
 	}
 	afp_close(a);
 	afp_close(b);
+	test_host();
 	if (system("command -v ping >/dev/null 2>&1") == 0)
 		test_ping();
 	else

@@ -11,12 +11,14 @@
  * Run as root; otherwise prints "SKIP: ..." and exits 0.
  */
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <time.h>
 
 #include "../uvale/uvale_testlib.h"
+#include "vale_vlan_abi.h"
 #include "netns_util.h"
 
 #define ETH_TEST 0x88b5 /* IEEE local experimental ethertype */
@@ -268,6 +270,74 @@ out:
 	t_close(&b);
 }
 
+static uint16_t csum16(const uint8_t *p, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* ICMP echo request 10.78.0.1 (mac_a) -> 10.78.0.2 (vB), id 0x6e6d */
+static uint16_t echo_request(uint8_t *f, uint16_t seq)
+{
+	memset(f, 0, 74);
+	memcpy(f, mac_b, 6);
+	memcpy(f + 6, mac_a, 6);
+	put16(f + 12, 0x0800);
+	f[14] = 0x45;
+	put16(f + 16, 60);
+	f[22] = 64;
+	f[23] = 1;
+	memcpy(f + 26, (uint8_t[]){ 10, 78, 0, 1 }, 4);
+	memcpy(f + 30, (uint8_t[]){ 10, 78, 0, 2 }, 4);
+	put16(f + 24, csum16(f + 14, 20));
+	f[34] = 8;
+	put16(f + 38, 0x6e6d);
+	put16(f + 40, seq);
+	put16(f + 36, csum16(f + 34, 40));
+	return 74;
+}
+
+/* an ICMP echo of ours (id 0x6e6d) of the given type on rx ring `ring` */
+static int get_echo(struct t_port *p, int ring, uint8_t type, int ms)
+{
+	uint8_t g[2048];
+	long long end = now_ms() + ms;
+
+	while (now_ms() < end) {
+		uint16_t n = get(p, ring, g, (int)(end - now_ms()), 0x0800);
+
+		if (n >= 42 && g[23] == 1 && g[34] == type && g[38] == 0x6e && g[39] == 0x6d)
+			return 1;
+	}
+	return 0;
+}
+
+static int tap_in(int ns, const char *ifname)
+{
+	char name[IFNAMSIZ];
+	unsigned idx;
+
+	ns_enter(ns);
+	idx = if_nametoindex(ifname);
+	snprintf(name, sizeof(name), "nmt%u", idx);
+	idx = idx ? if_nametoindex(name) : 0;
+	ns_enter(ns_a);
+	return idx != 0;
+}
+
 /* host rings: what the stack of ns B sends on vB shows up on vB^ */
 static void test_host_rings(void)
 {
@@ -286,9 +356,22 @@ static void test_host_rings(void)
 	CHECK_EQ(n, 42);
 	CHECK(n == 0 || (memcmp(g, bcast, 6) == 0 && memcmp(g + 6, mac_b, 6) == 0),
 	      "an ARP request from vB");
-	/* host tx: accepted and dropped (AF_PACKET cannot inject into the stack) */
-	CHECK_EQ(put(&h, -1, g, 60), 0);
-	CHECK_EQ(nms_txsync(h.fd), 0);
+	/* host tx: into the stack of ns B, as if received on vB; Linux answers
+	 * (its reply on the host rx ring) and the request never reaches the wire */
+	{
+		struct t_port wire;
+
+		CHECK_EQ(ns_sh(ns_b, ns_a, "ip neigh replace 10.78.0.1 lladdr 02:00:00:00:00:0a "
+				  "dev vB"), 0);
+		CHECK_EQ(open_in(ns_a, &wire, "vA", NMA_REG_ALL_NIC), 0);
+		CHECK_EQ(put(&h, -1, g, echo_request(g, 1)), 0);
+		CHECK_EQ(nms_txsync(h.fd), 0);
+		CHECK(get_echo(&h, 1, 0, 2000), "Linux in ns B answered the echo request");
+		CHECK(tap_in(ns_b, "vB"), "the TAP exists while the host rings are open");
+		if (wire.fd >= 0)
+			CHECK(!get_echo(&wire, 0, 8, 300), "the request never reached the wire");
+		t_close(&wire);
+	}
 	{
 		struct nma_ring *r = t_txring(&h, (int)h.nifp->ni_tx_rings);
 		long long end = now_ms() + 1000;
@@ -305,6 +388,13 @@ static void test_host_rings(void)
 		CHECK(t_rxring(&all, 0) && t_rxring(&all, 1), "NIC and host rx rings bound");
 	t_close(&all);
 	t_close(&h);
+	{
+		long long end = now_ms() + 2000;
+
+		while (tap_in(ns_b, "vB") && now_ms() < end)
+			usleep(20000);
+		CHECK(!tap_in(ns_b, "vB"), "the TAP is removed with the last user");
+	}
 	ns_sh(ns_b, ns_a, "ip addr del 10.78.0.2/24 dev vB");
 }
 
@@ -317,8 +407,8 @@ static void test_attach(void)
 	uint8_t f[256], g[2048];
 
 	CHECK_EQ(ctrl_in(ns_a, "valew:vA", NMA_REQ_VALE_ATTACH, &at), 0);
-	at.reg.nr_mode = NMA_REG_NIC_SW;
-	CHECK_EQ(ctrl_in(ns_a, "valez:a1", NMA_REQ_VALE_ATTACH, &at), -EOPNOTSUPP);
+	at.reg.nr_mode = NMA_REG_ONE_NIC;
+	CHECK_EQ(ctrl_in(ns_a, "valez:a1", NMA_REQ_VALE_ATTACH, &at), -EINVAL);
 	at.reg.nr_mode = NMA_REG_ALL_NIC;
 	CHECK_EQ(ctrl_in(ns_a, "valez:vA", NMA_REQ_VALE_ATTACH, &at), -EBUSY);
 	CHECK_EQ(ctrl_in(ns_a, "valez:nosuch0", NMA_REQ_VALE_ATTACH, &at), -EINVAL);
@@ -362,6 +452,107 @@ static void test_ping(void)
 	CHECK(ns_sh(ns_b, ns_a, "ping -c1 -W1 10.77.0.2 >/dev/null 2>&1") != 0, "ping without the switch");
 }
 
+/* vale-ctl -h: a1 and its host stack (ns A) on one switch with a2; ns A's
+ * stack pings ns C through the switch; -l lists both ports; -d removes both */
+static void test_attach_host(void)
+{
+	struct nma_req_vale_attach at = { .reg = { .nr_mode = NMA_REG_NIC_SW } };
+	struct nma_req_vale_detach dt = { 0 };
+	struct nma_req_vale_list ls = { 0 };
+	struct t_port x;
+
+	CHECK_EQ(ns_sh(ns_a, ns_a, "ip addr add 10.77.0.9/24 dev a1"), 0);
+	at.reg.nr_mode = NMA_REG_SW;
+	CHECK_EQ(ctrl_in(ns_a, "valeh:a1", NMA_REQ_VALE_ATTACH, &at), -EINVAL);
+	at.reg.nr_mode = NMA_REG_NIC_SW;
+	CHECK_EQ(ctrl_in(ns_a, "valeh:a1", NMA_REQ_VALE_ATTACH, &at), 0);
+	at.reg.nr_mode = NMA_REG_ALL_NIC;
+	CHECK_EQ(ctrl_in(ns_a, "valeh:a2", NMA_REQ_VALE_ATTACH, &at), 0);
+	CHECK_EQ(ctrl_in(ns_a, "valeh:a1", NMA_REQ_VALE_LIST, &ls), 0);
+	CHECK(ls.nr_port_idx != 255, "valeh:a1 listed");
+	CHECK_EQ(ctrl_in(ns_a, "valeh:a1^", NMA_REQ_VALE_LIST, &ls), 0);
+	CHECK(ls.nr_port_idx != 255, "valeh:a1^ listed");
+	CHECK(tap_in(ns_a, "a1"), "the TAP of a1 exists while its host port is attached");
+	CHECK_EQ(fail_in(ns_a, "valeh:a1^"), -EBUSY);
+	CHECK_EQ(ctrl_in(ns_a, "valeh:a1^", NMA_REQ_VALE_DETACH, &dt), -EINVAL);
+	CHECK(strstr(last_msg, "host port"), "message: %s", last_msg);
+	/* the stack of ns A (host side of a1) reaches ns C through the switch */
+	CHECK_EQ(ns_sh(ns_a, ns_a, "ping -c3 -i0.2 -W2 10.77.0.2 >/dev/null"), 0);
+	CHECK_EQ(ctrl_in(ns_a, "valeh:a1", NMA_REQ_VALE_DETACH, &dt), 0);
+	CHECK_EQ(ctrl_in(ns_a, "valeh:a1^", NMA_REQ_VALE_LIST, &ls), 0);
+	CHECK(ls.nr_port_idx == 255, "host port gone: %u", ls.nr_port_idx);
+	CHECK_EQ(ctrl_in(ns_a, "valeh:a2", NMA_REQ_VALE_DETACH, &dt), 0);
+	CHECK(!tap_in(ns_a, "a1"), "the TAP of a1 is removed by the detach");
+	/* the stack is on the wire again: ns B answers on a1's wire */
+	CHECK_EQ(ns_sh(ns_a, ns_a, "ping -c1 -W2 10.77.0.1 >/dev/null"), 0);
+	CHECK_EQ(open_in(ns_a, &x, "a1", NMA_REG_NIC_SW), 0);
+	t_close(&x);
+	ns_sh(ns_a, ns_a, "ip addr del 10.77.0.9/24 dev a1");
+}
+
+static struct vv_req vrec(uint16_t action, const char *conf, const char *port, uint16_t vid)
+{
+	struct vv_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.vr_version = VV_ABI_VERSION;
+	r.vr_action = action;
+	r.vr_vid = vid;
+	snprintf(r.vr_conf, sizeof(r.vr_conf), "%s", conf);
+	if (port)
+		snprintf(r.vr_port, sizeof(r.vr_port), "%s", port);
+	return r;
+}
+
+/* vale-vlan-ctl -a a2=10 with a persistent trunk: what ns C's stack sends on
+ * c1 (a2's peer) reaches the trunk tagged with VID 10 */
+static void test_vlan(void)
+{
+	struct vv_req up[3] = {
+		vrec(VV_CREATE_CONF, "ic", NULL, 0),
+		vrec(VV_CREATE_TRUNK, "ic", "ictr", 0),
+		vrec(VV_ATTACH_ACCESS, "ic", "a2", 10),
+	};
+	struct vv_req down[3] = {
+		vrec(VV_DETACH_ACCESS, "ic", "a2", 0),
+		vrec(VV_DESTROY_TRUNK, "ic", "", 0),
+		vrec(VV_DELETE_CONF, "ic", NULL, 0),
+	};
+	struct vv_req bad = vrec(VV_ATTACH_ACCESS, "ic", "nosuch0", 20);
+	struct t_port tr;
+	uint8_t g[2048];
+	int vfd = nms_vlan_open(), tagged = 0;
+	long long end;
+
+	if (vfd == -EOPNOTSUPP) {
+		printf("# SKIP VLAN conf on an interface: %s\n", nms_last_error());
+		return;
+	}
+	CHECK(vfd >= 0, "nms_vlan_open: %d", vfd);
+	if (vfd < 0)
+		return;
+	CHECK_EQ(nms_vlan_write(vfd, up, sizeof(up)), (int)sizeof(up));
+	CHECK_EQ(nms_vlan_write(vfd, &bad, sizeof(bad)), -ENXIO);
+	CHECK_EQ(fail_in(ns_a, "a2"), -EBUSY); /* the switch owns it */
+	CHECK_EQ(t_open(&tr, "ictr"), 0);
+	end = now_ms() + 3000;
+	while (tr.fd >= 0 && !tagged && now_ms() < end) {
+		uint16_t n;
+
+		ns_sh(ns_c, ns_a, "ping -c1 -W0.3 10.77.0.3 >/dev/null 2>&1");
+		while (!tagged && (n = get(&tr, 0, g, 200, 0x8100)) != 0)
+			tagged = n >= 18 && (g[14] & 0x0f) == 0 && g[15] == 10 &&
+				 g[16] == 0x08 && g[17] == 0x06;
+	}
+	CHECK(tagged, "an ARP request from ns C reached the trunk tagged with VID 10");
+	t_close(&tr);
+	CHECK_EQ(nms_vlan_write(vfd, down, sizeof(down)), (int)sizeof(down));
+	CHECK_EQ(nms_vlan_close(vfd), 0);
+	/* free again */
+	CHECK_EQ(open_in(ns_a, &tr, "a2", NMA_REG_ALL_NIC), 0);
+	t_close(&tr);
+}
+
 /* the daemon reports no port left */
 static void test_nothing_left(void)
 {
@@ -392,8 +583,11 @@ int main(void)
 	test_attach();
 	if (system("command -v ping >/dev/null 2>&1") == 0)
 		test_ping();
+	if (system("command -v ping >/dev/null 2>&1") == 0)
+		test_attach_host();
 	else
 		printf("# SKIP ping through a switch: 'ping' is not installed\n");
+	test_vlan();
 	test_nothing_left();
 	return t_finish("uvale_ifnet_test");
 }

@@ -206,6 +206,25 @@ static int attach_outgoing_filter(struct afp *a)
 	return 0;
 }
 
+/*
+ * WIRE and BOTH: frames afp_host injected into the stack (redirected into
+ * the interface's ingress, marked AFP_HOST_MARK) did not come from the wire.
+ */
+static int attach_host_mark_filter(struct afp *a)
+{
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF + SKF_AD_MARK)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AFP_HOST_MARK, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog fp = { .len = sizeof(prog) / sizeof(prog[0]), .filter = prog };
+
+	if (setsockopt(a->fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) < 0)
+		return nms_fail(errno, "afp_open %s: attaching the host-mark filter", a->ifname);
+	return 0;
+}
+
 static int check_config(const char *ifname, const struct afp_config *c)
 {
 	uint32_t page = (uint32_t)sysconf(_SC_PAGESIZE);
@@ -347,6 +366,8 @@ static int setup_socket(struct afp *a, const struct afp_config *c)
 		err = nms_fail(errno, "afp_open %s: setting PACKET_IGNORE_OUTGOING", a->ifname);
 	if (!err && a->side == AFP_SIDE_STACK)
 		err = attach_outgoing_filter(a);
+	else if (!err)
+		err = attach_host_mark_filter(a);
 	/* best effort: without the privilege, the host side sees our frames too */
 	if (!err && a->side != AFP_SIDE_STACK)
 		(void)setsockopt(a->fd, SOL_SOCKET, SO_MARK, &(int){ (int)AFP_TX_MARK },

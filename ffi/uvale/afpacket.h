@@ -15,7 +15,8 @@
  *   AFP_SIDE_STACK frames the local stack transmits on the interface (what
  *                  netmap's host RX ring `^` would hold). They are copies:
  *                  AF_PACKET cannot divert them from the wire, and it cannot
- *                  inject into the stack, so afp_tx_burst is EOPNOTSUPP here.
+ *                  inject into the stack, so afp_tx_burst is EOPNOTSUPP here
+ *                  (afp_host_* below does that through a TAP device).
  *   AFP_SIDE_BOTH  both on one socket; deliver() tells them apart with
  *                  AFP_RX_OUTGOING.
  * See docs/afpacket.md.
@@ -124,6 +125,51 @@ uint32_t afp_tx_max_len(const struct afp *afp);
 
 /* Counters since afp_open (folds in the kernel's PACKET_STATISTICS). */
 void afp_get_stats(struct afp *afp, struct afp_stats *st);
+
+/*
+ * The host stack side (afp_host.c): netmap's host TX ring `^` hands frames to
+ * the Linux stack as if they had arrived on the interface. AF_PACKET cannot,
+ * so a TAP device per interface (`nmt` + the interface's ifindex, made in the
+ * caller's network namespace) carries them: a small eBPF program on the TAP's
+ * tcx ingress hook marks each frame with AFP_HOST_MARK and redirects it to
+ * the interface's ingress. WIRE and BOTH sockets drop frames with that mark,
+ * so the engine never receives them as if they came from the wire.
+ *
+ * With AFP_HOST_DIVERT a second program on the interface's tcx egress hook
+ * sends what the local stack transmits to the TAP instead of the wire (frames
+ * the engine sends, marked by SO_MARK, pass): the stack is cut off from the
+ * wire as netmap cuts it off, and afp_host_rx_burst() reads its frames.
+ *
+ * Everything is held by file descriptors (a non-persistent TAP, programs
+ * attached through bpf links): afp_host_close(), or the process dying even
+ * by SIGKILL, removes the TAP and detaches both programs. Needs CAP_NET_ADMIN
+ * and CAP_BPF (root) and Linux >= 6.6 (tcx).
+ */
+#define AFP_HOST_MARK   0x6e6d7379u /* skb->mark of frames injected into the stack */
+#define AFP_HOST_DIVERT 0x1u        /* afp_host_open: also divert the stack's output */
+
+struct afp_host_stats {
+	uint64_t injected;     /* frames handed to the stack */
+	uint64_t inj_dropped;  /* too short, too long, or refused by the TAP */
+	uint64_t diverted;     /* frames of the stack read (AFP_HOST_DIVERT) */
+};
+
+struct afp_host;
+
+/* Errors: EINVAL (bad name or flags), ENXIO (no such interface), EPERM
+ * (privilege), EBUSY (the TAP name is taken), EOPNOTSUPP (kernel without
+ * tcx or eBPF), ENOMEM. */
+int afp_host_open(const char *ifname, unsigned flags, struct afp_host **out);
+void afp_host_close(struct afp_host *h);
+/* the TAP's fd: POLLIN when diverted frames wait (AFP_HOST_DIVERT) */
+int afp_host_fd(const struct afp_host *h);
+const char *afp_host_tapname(const struct afp_host *h);
+/* Hands frames to the stack; returns how many were consumed (all n: a frame
+ * that cannot be injected is dropped and counted). */
+int afp_host_inject(struct afp_host *h, const struct afp_frag_frame *frames, unsigned n);
+/* Delivers up to max diverted frames (flags AFP_RX_OUTGOING); the number. */
+int afp_host_rx_burst(struct afp_host *h, unsigned max, afp_deliver_fn deliver, void *ctx);
+void afp_host_get_stats(const struct afp_host *h, struct afp_host_stats *st);
 
 /* Interface facts, in the caller's network namespace: -ENXIO if unknown. */
 int afp_get_mac(const char *ifname, uint8_t mac[6]);

@@ -226,24 +226,26 @@ static int check_auth(struct uv_req *r)
 	return 0;
 }
 
-/* a Linux interface joins the switch: its pumps start moving frames */
+/* uvale_ifnet.c (these belong in uvale_daemon.h) */
+int uv_ifnet_join(struct uv_req *r, struct uv_port *p, int with_host);
+void uv_ifnet_leave(struct uv_port *p);
+int uv_ifnet_is_host(const struct uv_port *p);
+
+/* a Linux interface joins the switch: its pumps start moving frames; with
+ * NR_REG_NIC_SW (vale-ctl -h) its host stack becomes a second port */
 static int attach_ifnet(struct uv_req *r, struct nma_req_vale_attach *req, struct uv_port *p)
 {
 	int err = 0;
 
-	if (req->reg.nr_mode == NMA_REG_NIC_SW || req->reg.nr_mode == NMA_REG_SW) {
-		uv_say(r, "%s: attaching the host rings (vale-ctl -h) is not supported on uvale: "
-			  "AF_PACKET cannot divert the Linux stack from the interface nor inject "
-			  "frames into it; attach without -h", p->ifname);
-		err = EOPNOTSUPP;
+	if (req->reg.nr_ringid != 0 ||
+	    (req->reg.nr_mode != NMA_REG_ALL_NIC && req->reg.nr_mode != NMA_REG_NIC_SW)) {
+		/* netmap_bwrap_bdg_ctl: all NIC rings, with or without the host rings */
+		uv_say(r, "%s: a switch takes all the NIC rings (ALL_NIC) or all NIC and host "
+			  "rings (NIC_SW, vale-ctl -h), ring id 0", p->ifname);
+		err = EINVAL;
 	}
 	if (!err)
-		err = uv_ifnet_start(r, p);
-	if (!err) {
-		err = uv_ifnet_bdg_rings(p, 1);
-		if (err)
-			uv_say(r, "%s: out of ring or buffer memory", p->ifname);
-	}
+		err = uv_ifnet_join(r, p, req->reg.nr_mode == NMA_REG_NIC_SW);
 	if (err) {
 		uv_bdg_detach(p, 0);
 		snprintf(p->name, sizeof(p->name), "%s", p->ifname);
@@ -323,10 +325,16 @@ static int do_detach(struct uv_req *r)
 		       p->ifname);
 		return EBUSY;
 	}
+	if (uv_ifnet_is_host(p)) {
+		uv_say(r, "%s is the host port of an interface: detach the interface (%.*s)",
+		       p->name, (int)strlen(p->name) - 1, p->name);
+		return EINVAL;
+	}
 	req->port_index = second ? p->bdg2_port : p->bdg_port;
 	if (p->kind == UV_KIND_AFPACKET) {
-		/* the interface leaves the switch; with no user it goes away */
-		uv_ifnet_bdg_rings(p, 0);
+		/* the interface leaves the switch, with its host port if any; with no
+		 * user it goes away */
+		uv_ifnet_leave(p);
 		uv_bdg_detach(p, 0);
 		snprintf(p->name, sizeof(p->name), "%s", p->ifname);
 		uv_port_put(p);

@@ -55,6 +55,17 @@
 #define BLOCKED_MS    10    /* re-check a full ring this often */
 #define IDLE_MS       200   /* every wait is bounded: the stop flag is seen */
 
+enum { ROLE_NIC = 0, ROLE_HOST = 1 };
+
+/* for uvale_ctrl.c and uvale_vlan.c (these belong in uvale_daemon.h) */
+int uv_ifnet_join(struct uv_req *r, struct uv_port *p, int with_host);
+void uv_ifnet_leave(struct uv_port *p);
+int uv_ifnet_attach(struct uv_req *r, struct uv_bridge *b, const char *ifname, uint32_t *index);
+int uv_ifnet_detach(struct uv_req *r, struct uv_bridge *b, const char *ifname);
+int uv_ifnet_attach_host(struct uv_req *r, struct uv_port *p);
+void uv_ifnet_detach_host(struct uv_port *p);
+int uv_ifnet_is_host(const struct uv_port *p);
+
 struct ifnet {
 	int used;        /* the port exists */
 	int running;     /* sockets open, pumps started */
@@ -65,7 +76,11 @@ struct ifnet {
 	int stopfd;      /* eventfd: wakes the RX pump to stop */
 	_Atomic int stop;
 	pthread_mutex_t lk;
+	int role;        /* ROLE_NIC, or ROLE_HOST: the host stack on a switch (-h) */
+	char realname[UV_IFNAMSIZ]; /* the Linux interface */
+	struct afp_host *host; /* the TAP into the stack (afp_host_open), or NULL */
 	int host_warned;
+	uint32_t twin, twin_gen; /* ROLE_NIC with -h: the host port, UV_NOPORT */
 	uint64_t host_dropped;
 	uint64_t too_big;
 	uint8_t *cells;  /* RX pump: copies of a burst bound for the switch */
@@ -86,6 +101,7 @@ static void ifn_init(void)
 	for (int i = 0; i < UV_MAX_PORTS; i++) {
 		pthread_mutex_init(&ifn[i].lk, NULL);
 		ifn[i].nsfd = ifn[i].stopfd = -1;
+		ifn[i].twin = UV_NOPORT;
 	}
 	own_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (own_ns >= 0 && fstat(own_ns, &st) == 0)
@@ -153,6 +169,7 @@ struct ns_call {
 	unsigned idx;
 	struct afp_config cfg;
 	struct afp *afp;
+	struct afp_host *host;
 	char msg[200];
 };
 
@@ -162,6 +179,16 @@ static int call_nametoindex(void *arg)
 
 	c->idx = if_nametoindex(c->ifname);
 	return 0;
+}
+
+static int call_host_open(void *arg)
+{
+	struct ns_call *c = arg;
+	int err = afp_host_open(c->ifname, AFP_HOST_DIVERT, &c->host);
+
+	if (err)
+		snprintf(c->msg, sizeof(c->msg), "%s", nms_last_error());
+	return -err;
 }
 
 static int call_open(void *arg)
@@ -246,6 +273,9 @@ int uv_ifnet_lookup(struct uv_req *r, const char *ifname, int create, struct uv_
 	f->nsfd = nsfd;
 	f->host_warned = 0;
 	f->host_dropped = f->too_big = 0;
+	f->role = ROLE_NIC;
+	f->twin = UV_NOPORT;
+	snprintf(f->realname, sizeof(f->realname), "%s", ifname);
 	*out = p;
 	return 0;
 }
@@ -300,11 +330,13 @@ static struct nma_ring *usable(struct uv_port *p, struct uv_kring *kr)
 /*
  * Sends the frames of kring kr in [from, to) (fragments chained with
  * NS_MOREFRAG; an unfinished last frame is sent as it is) and returns the
- * slot after the last frame consumed. *full is set when the socket's ring
- * had no room for all of them.
+ * slot after the last frame consumed: onto the wire, or into the stack
+ * through the TAP when inj is set. *full is set when the socket's ring had
+ * no room for all of them.
  */
 static uint32_t send_slots(struct ifnet *f, struct uv_port *p, struct uv_kring *kr,
-			   struct nma_ring *ring, uint32_t from, uint32_t to, int *full)
+			   struct nma_ring *ring, uint32_t from, uint32_t to,
+			   struct afp_host *inj, int *full)
 {
 	const struct uv_alloc *a = &uvd.k->allocs[p->alloc];
 	uint32_t lim = kr->num_slots - 1, bufsize = a->pool[UV_BUF_POOL].objsize;
@@ -339,7 +371,7 @@ static uint32_t send_slots(struct ifnet *f, struct uv_port *p, struct uv_kring *
 	}
 	if (nfr == 0)
 		return from;
-	done = afp_tx_burst(f->wire, fr, nfr);
+	done = inj ? afp_host_inject(inj, fr, nfr) : afp_tx_burst(f->wire, fr, nfr);
 	if (done < 0) {
 		/* link down or the interface gone: the frames are lost, as on a NIC */
 		afp_take_error(f->wire);
@@ -348,6 +380,30 @@ static uint32_t send_slots(struct ifnet *f, struct uv_port *p, struct uv_kring *
 	if ((uint32_t)done < nfr)
 		*full = 1;
 	return done > 0 ? end[done - 1] : from;
+}
+
+/*
+ * The TAP that hands host tx frames to the stack exists while the host tx
+ * ring has a user: made on first use, removed when the last user is gone
+ * (seen within IDLE_MS). The TX pump runs in the interface's namespace. If it
+ * cannot be made, host tx frames are dropped and counted, as before.
+ */
+static void host_tap(struct ifnet *f, struct uv_port *p, int wanted)
+{
+	int err;
+
+	if (!wanted && f->host != NULL) {
+		afp_host_close(f->host);
+		f->host = NULL;
+		f->host_warned = 0;
+	} else if (wanted && f->host == NULL && !f->host_warned) {
+		err = afp_host_open(f->realname, 0, &f->host);
+		if (err) {
+			f->host_warned = 1;
+			fprintf(stderr, "uvaled: %s: frames written to the host tx ring are dropped: "
+				"%s\n", p->ifname, nms_last_error());
+		}
+	}
 }
 
 /* registered: the user's tx rings. 1 if frames are left */
@@ -362,7 +418,7 @@ static int tx_user(struct ifnet *f, struct uv_port *p, int *full)
 		uint32_t head = atomic_load_explicit(&kr->xmit_head, memory_order_acquire);
 
 		if (hc != head && head < kr->num_slots) {
-			uint32_t n = send_slots(f, p, kr, ring, hc, head, full);
+			uint32_t n = send_slots(f, p, kr, ring, hc, head, NULL, full);
 
 			if (n != hc) {
 				atomic_store_explicit(&kr->hwcur, n, memory_order_release);
@@ -373,18 +429,23 @@ static int tx_user(struct ifnet *f, struct uv_port *p, int *full)
 			left = n != head;
 		}
 	}
-	if (usable(p, hk) != NULL) {
+	ring = usable(p, hk);
+	host_tap(f, p, ring != NULL);
+	if (ring != NULL) {
 		uint32_t hc = atomic_load(&hk->hwcur);
 		uint32_t head = atomic_load_explicit(&hk->xmit_head, memory_order_acquire);
+		int unused;
 
-		if (hc != head && head < hk->num_slots) {
+		if (hc != head && head < hk->num_slots && f->host != NULL) {
+			/* into the stack, as if received on the interface */
+			uint32_t to = head;
+
+			head = send_slots(f, p, hk, ring, hc, to, f->host, &unused);
+			left |= head != to;
+		} else if (hc != head && head < hk->num_slots) {
 			f->host_dropped += head >= hc ? head - hc : head + hk->num_slots - hc;
-			if (!f->host_warned) {
-				f->host_warned = 1;
-				fprintf(stderr, "uvaled: %s: frames written to the host tx ring are "
-					"dropped (AF_PACKET cannot hand frames to the Linux stack)\n",
-					p->ifname);
-			}
+		}
+		if (hc != head && head < hk->num_slots) {
 			atomic_store_explicit(&hk->hwcur, head, memory_order_release);
 			atomic_store_explicit(&hk->hwtail, prv(head, hk->num_slots - 1),
 					      memory_order_release);
@@ -407,7 +468,7 @@ static int tx_switch(struct ifnet *f, struct uv_port *p, int *full)
 	ht = atomic_load_explicit(&kr->hwtail, memory_order_acquire);
 	if (hc == ht)
 		return 0;
-	n = send_slots(f, p, kr, ring, hc, ht, full);
+	n = send_slots(f, p, kr, ring, hc, ht, f->role == ROLE_HOST ? f->host : NULL, full);
 	atomic_store_explicit(&kr->hwcur, n, memory_order_release);
 	return n != ht;
 }
@@ -442,6 +503,12 @@ static void *tx_pump(void *arg)
 	struct uv_port *p = &uvd.k->ports[f->port];
 
 	block_signals();
+	/* the TAP of the host rings is made here: in the interface's namespace */
+	if (f->nsfd >= 0 && setns(f->nsfd, CLONE_NEWNET) < 0) {
+		f->host_warned = 1;
+		fprintf(stderr, "uvaled: %s: cannot enter its network namespace (%s): host tx "
+			"frames will be dropped\n", f->realname, strerror(errno));
+	}
 	while (!atomic_load(&f->stop)) {
 		uint32_t seq = atomic_load_explicit(&p->seq[1], memory_order_acquire);
 		int left = 0, full = 0;
@@ -450,7 +517,7 @@ static void *tx_pump(void *arg)
 		if (live_port(f) != NULL)
 			left = p->bdg >= 0 ? tx_switch(f, p, &full) : tx_user(f, p, &full);
 		pthread_mutex_unlock(&f->lk);
-		if (full) {
+		if (full && f->wire != NULL) {
 			struct pollfd pf = { afp_fd(f->wire), POLLOUT, 0 };
 
 			poll(&pf, 1, BLOCKED_MS);
@@ -560,14 +627,15 @@ static void to_cells(void *ctx, const uint8_t *frame, uint32_t len, unsigned fla
 	f->lens[f->ncells++] = (uint16_t)len;
 }
 
-/* attached: wire frames enter the switch */
+/* attached: wire frames (the host port: the stack's frames) enter the switch */
 static void rx_switch(struct ifnet *f, struct uv_port *p)
 {
 	for (int rounds = 0; rounds < 8; rounds++) {
 		int n;
 
 		f->ncells = 0;
-		n = afp_rx_burst(f->wire, RX_BURST, to_cells, f);
+		n = f->role == ROLE_HOST ? afp_host_rx_burst(f->host, RX_BURST, to_cells, f)
+					 : afp_rx_burst(f->wire, RX_BURST, to_cells, f);
 		uv_bdg_inject(uvd.region, p, f->bufs, f->lens, f->ncells, CELL);
 		if (n < (int)RX_BURST)
 			return;
@@ -584,8 +652,8 @@ static void *rx_pump(void *arg)
 	while (!atomic_load(&f->stop)) {
 		struct pollfd pf[3] = {
 			{ f->stopfd, POLLIN, 0 },
-			{ wire_full ? -1 : afp_fd(f->wire), POLLIN, 0 },
-			{ host_full ? -1 : afp_fd(f->stack), POLLIN, 0 },
+			{ wire_full ? -1 : f->wire ? afp_fd(f->wire) : afp_host_fd(f->host), POLLIN, 0 },
+			{ host_full || !f->stack ? -1 : afp_fd(f->stack), POLLIN, 0 },
 		};
 		int timeout = wire_full || host_full || errors ? BLOCKED_MS * (errors ? 10 : 1)
 							       : IDLE_MS;
@@ -595,19 +663,25 @@ static void *rx_pump(void *arg)
 			continue;
 		if (atomic_load(&f->stop))
 			break;
-		for (int i = 1; i < 3; i++)
+		for (int i = 1; i < 3 && f->wire != NULL; i++)
 			if (pf[i].revents & (POLLERR | POLLHUP | POLLNVAL)) {
 				/* read the error, or poll keeps reporting it */
 				afp_take_error(i == 1 ? f->wire : f->stack);
 				errors = 1;
 			}
 		pthread_mutex_lock(&f->lk);
-		if (live_port(f) == NULL) {
+		if (f->role == ROLE_HOST) {
+			if (live_port(f) != NULL && p->bdg >= 0)
+				rx_switch(f, p);
+			else
+				while (afp_host_rx_burst(f->host, RX_BURST, discard, NULL) > 0)
+					;
+		} else if (live_port(f) == NULL) {
 			drain(f->wire);
 			drain(f->stack);
 		} else if (p->bdg >= 0) {
 			rx_switch(f, p);
-			drain(f->stack); /* the host rings are not on the switch */
+			drain(f->stack); /* with -h, the stack's frames go to the TAP */
 			wire_full = host_full = 0;
 		} else {
 			wire_full = rx_user(f, p, f->wire, &p->kr[UV_RX][0]);
@@ -624,7 +698,9 @@ static void engine_close(struct ifnet *f)
 {
 	afp_close(f->wire);
 	afp_close(f->stack);
+	afp_host_close(f->host);
 	f->wire = f->stack = NULL;
+	f->host = NULL;
 	if (f->stopfd >= 0)
 		close(f->stopfd);
 	f->stopfd = -1;
@@ -635,14 +711,20 @@ static void engine_close(struct ifnet *f)
 int uv_ifnet_start(struct uv_req *r, struct uv_port *p)
 {
 	struct ifnet *f = ifnet_of(p);
-	struct ns_call wire = { .ifname = p->ifname, .cfg = { .side = AFP_SIDE_WIRE } };
-	struct ns_call stack = { .ifname = p->ifname, .cfg = { .side = AFP_SIDE_STACK } };
+	struct ns_call wire = { .ifname = f->realname, .cfg = { .side = AFP_SIDE_WIRE } };
+	struct ns_call stack = { .ifname = f->realname, .cfg = { .side = AFP_SIDE_STACK } };
 	int err;
 
 	if (f->running)
 		return 0;
-	err = in_ns(r, f->nsfd, call_open, &wire);
-	if (!err) {
+	if (f->role == ROLE_HOST) {
+		wire.ifname = f->realname;
+		err = in_ns(r, f->nsfd, call_host_open, &wire);
+		f->host = wire.host;
+	} else {
+		err = in_ns(r, f->nsfd, call_open, &wire);
+	}
+	if (!err && f->role == ROLE_NIC) {
 		f->wire = wire.afp;
 		err = in_ns(r, f->nsfd, call_open, &stack);
 		if (!err)
@@ -709,11 +791,200 @@ void uv_ifnet_forget(struct uv_port *p)
 
 	if (!f->used)
 		return;
+	uv_ifnet_detach_host(p);
 	engine_stop(f, p);
 	if (f->nsfd >= 0)
 		close(f->nsfd);
 	f->nsfd = -1;
 	f->used = 0;
+}
+
+/* ---- vale-ctl -h: the host stack as a second port of the switch ------------------ */
+
+/*
+ * netmap attaches a NIC's host rings as a port of their own, named
+ * "SWITCH:IFNAME^". Here that port is a second interface port in the ROLE_HOST
+ * role with its own pumps: what the stack transmits on IFNAME is diverted to
+ * the TAP (afp_host_open with AFP_HOST_DIVERT: the stack is cut off from the
+ * wire, as netmap cuts it off) and enters the switch from this port; what the
+ * switch sends to this port is handed to the stack as received on IFNAME.
+ */
+int uv_ifnet_attach_host(struct uv_req *r, struct uv_port *p)
+{
+	struct ifnet *f = ifnet_of(p), *hf;
+	struct uv_alloc *glob = &uvd.k->allocs[p->alloc];
+	struct uv_bridge *b = &uvd.k->bridges[p->bdg];
+	struct uv_port *h;
+	int err;
+
+	if (b->nports + 2 >= NMA_BDG_MAXPORTS) {
+		uv_say(r, "VALE switch %s is full: no room for the host port of %s", b->name,
+		       f->realname);
+		return ENOMEM;
+	}
+	h = uv_port_new();
+	if (h == NULL) {
+		uv_say(r, "uvale port table full (%d ports)", UV_MAX_PORTS);
+		return ENOMEM;
+	}
+	h->kind = UV_KIND_AFPACKET;
+	h->ntx = h->nrx = 1;
+	h->ntx_desc = h->nrx_desc = IF_SLOTS;
+	h->alloc = p->alloc;
+	glob->refs++;
+	h->netns = p->netns;
+	snprintf(h->ifname, sizeof(h->ifname), "%.*s^", (int)sizeof(h->ifname) - 2, p->ifname);
+	hf = ifnet_of(h);
+	hf->used = 1;
+	hf->port = (uint32_t)uv_port_index(h);
+	hf->gen = h->gen;
+	hf->nsfd = f->nsfd >= 0 ? fcntl(f->nsfd, F_DUPFD_CLOEXEC, 0) : -1;
+	hf->role = ROLE_HOST;
+	hf->twin = UV_NOPORT;
+	hf->host_warned = 0;
+	hf->host_dropped = hf->too_big = 0;
+	memcpy(hf->realname, f->realname, sizeof(hf->realname));
+	err = uv_bdg_attach(b, h, 0);
+	if (err) {
+		uv_say(r, "VALE switch %s: cannot attach the host port of %s", b->name,
+		       f->realname);
+		uv_port_put(h);
+		return err;
+	}
+	snprintf(h->name, sizeof(h->name), "%.*s^", (int)sizeof(h->name) - 2, p->name);
+	err = uv_ifnet_start(r, h);
+	if (!err) {
+		err = uv_ifnet_bdg_rings(h, 1);
+		if (err)
+			uv_say(r, "%s: out of ring or buffer memory", h->name);
+	}
+	if (err) {
+		uv_bdg_detach(h, 0);
+		uv_port_put(h);
+		return err;
+	}
+	f->twin = hf->port;
+	f->twin_gen = h->gen;
+	return 0;
+}
+
+/* the host port of p leaves the switch and goes away (nothing if none) */
+void uv_ifnet_detach_host(struct uv_port *p)
+{
+	struct ifnet *f = ifnet_of(p);
+	struct uv_port *h;
+
+	if (f->twin == UV_NOPORT)
+		return;
+	h = &uvd.k->ports[f->twin];
+	f->twin = UV_NOPORT;
+	if (h->kind != UV_KIND_AFPACKET || h->gen != f->twin_gen)
+		return;
+	uv_ifnet_bdg_rings(h, 0);
+	uv_bdg_detach(h, 0);
+	uv_port_put(h);
+}
+
+/* 1 if p is the host port of an interface attached with -h */
+int uv_ifnet_is_host(const struct uv_port *p)
+{
+	return p->kind == UV_KIND_AFPACKET && ifnet_of(p)->role == ROLE_HOST;
+}
+
+/* ---- joining and leaving a switch (vale-ctl -a/-d, the VLAN switch) ---------------- */
+
+/*
+ * p was just attached to its switch (uv_bdg_attach): its pumps start, the
+ * switch gets its rx ring 0 and, with_host (NR_REG_NIC_SW), the host port
+ * joins too. On failure p's rings are given back; the caller detaches p.
+ */
+int uv_ifnet_join(struct uv_req *r, struct uv_port *p, int with_host)
+{
+	int err = uv_ifnet_start(r, p);
+
+	if (err)
+		return err;
+	err = uv_ifnet_bdg_rings(p, 1);
+	if (err) {
+		uv_say(r, "%s: out of ring or buffer memory", p->ifname);
+		return err;
+	}
+	if (with_host) {
+		err = uv_ifnet_attach_host(r, p);
+		if (err)
+			uv_ifnet_bdg_rings(p, 0);
+	}
+	return err;
+}
+
+/* the reverse, before the caller detaches p from its switch */
+void uv_ifnet_leave(struct uv_port *p)
+{
+	uv_ifnet_detach_host(p);
+	uv_ifnet_bdg_rings(p, 0);
+}
+
+/*
+ * The whole of vale-ctl -a SWITCH:IFNAME for a switch known by pointer (the
+ * VLAN switch attaching an interface to one of its switches): the interface
+ * in the caller's namespace (r->pid), the kernel's checks and errnos.
+ */
+int uv_ifnet_attach(struct uv_req *r, struct uv_bridge *b, const char *ifname, uint32_t *index)
+{
+	struct uv_port *p;
+	int err = uv_ifnet_lookup(r, ifname, 1, &p);
+
+	if (err) {
+		uv_say(r, "%s: no such interface (no persistent VALE port nor Linux interface "
+			  "of that name)", ifname);
+		return ENXIO;
+	}
+	if (p->bdg >= 0 || p->active_fds) {
+		if (p->bdg >= 0)
+			uv_say(r, "%s is already attached to %s", ifname,
+			       uvd.k->bridges[p->bdg].name);
+		else
+			uv_say(r, "%s is open by a user: close it before attaching", ifname);
+		return EBUSY;
+	}
+	err = uv_bdg_attach(b, p, 0);
+	if (err) {
+		uv_say(r, "switch %s is full", b->name);
+		uv_port_put(p);
+		return err;
+	}
+	uv_strf(p->name, sizeof(p->name), "%s:%s", b->name, p->ifname);
+	err = uv_ifnet_join(r, p, 0);
+	if (err) {
+		uv_bdg_detach(p, 0);
+		uv_strf(p->name, sizeof(p->name), "%s", p->ifname);
+		uv_port_put(p);
+		return err;
+	}
+	*index = p->bdg_port;
+	return 0;
+}
+
+/* the interface called ifname that is on switch b leaves it (whatever the
+ * namespace of the caller: the daemon tears VLAN confs down at exit) */
+int uv_ifnet_detach(struct uv_req *r, struct uv_bridge *b, const char *ifname)
+{
+	int32_t bi = (int32_t)(b - uvd.k->bridges);
+
+	for (int i = 0; i < UV_MAX_PORTS; i++) {
+		struct uv_port *p = &uvd.k->ports[i];
+
+		if (p->kind != UV_KIND_AFPACKET || p->bdg != bi || uv_ifnet_is_host(p) ||
+		    strcmp(p->ifname, ifname) != 0)
+			continue;
+		uv_ifnet_leave(p);
+		uv_bdg_detach(p, 0);
+		uv_strf(p->name, sizeof(p->name), "%s", p->ifname);
+		uv_port_put(p);
+		return 0;
+	}
+	uv_say(r, "%s is not attached to %s", ifname, b->name);
+	return ENXIO;
 }
 
 void uv_ifnet_shutdown(void)

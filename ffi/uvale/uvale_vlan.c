@@ -270,7 +270,14 @@ static int os_attach(void *os, const char *bdg, void *token, const char *port,
 	(void)os;
 	if (b == NULL)
 		return -ENXIO;
-	if (p == NULL || p->autodelete) {
+	if (p == NULL) {
+		/* a Linux interface, as vale-ctl -a attaches it (uvale_ifnet.c) */
+		int uv_ifnet_attach(struct uv_req *r, struct uv_bridge *b, const char *ifname,
+				    uint32_t *index);
+
+		return -uv_ifnet_attach(&oreq, b, port, index);
+	}
+	if (p->autodelete) {
 		uv_say(&oreq, "%s: no such interface (uvale has persistent VALE ports: "
 			      "create one first, or use the create variant)", port);
 		return -ENXIO;
@@ -312,7 +319,12 @@ static int os_detach(void *os, const char *bdg, void *token, const char *port)
 	if (b == NULL)
 		return -ENXIO;
 	bi = bridge_index(b);
-	if (p == NULL || (p->bdg != bi && p->bdg2 != bi)) {
+	if (p == NULL) {
+		int uv_ifnet_detach(struct uv_req *r, struct uv_bridge *b, const char *ifname);
+
+		return -uv_ifnet_detach(&oreq, b, port); /* a Linux interface */
+	}
+	if (p->bdg != bi && p->bdg2 != bi) {
 		uv_say(&oreq, "%s is not attached to %s", port, bdg);
 		return -ENXIO;
 	}
@@ -434,6 +446,7 @@ void uv_vlan_request(struct uv_conn *c, const uint8_t *msg, size_t len)
 	rep->sess = in.sess;
 	rep->sess.list_conf[sizeof(rep->sess.list_conf) - 1] = '\0';
 	oreq.msg[0] = '\0';
+	oreq.pid = c->pid; /* Linux interfaces are looked up in the caller's namespace */
 	if (in.m.op == UV_OP_VLAN_WRITE) {
 		int rc;
 
