@@ -226,11 +226,6 @@ static int check_auth(struct uv_req *r)
 	return 0;
 }
 
-/* uvale_ifnet.c (these belong in uvale_daemon.h) */
-int uv_ifnet_join(struct uv_req *r, struct uv_port *p, int with_host);
-void uv_ifnet_leave(struct uv_port *p);
-int uv_ifnet_is_host(const struct uv_port *p);
-
 /* a Linux interface joins the switch: its pumps start moving frames; with
  * NR_REG_NIC_SW (vale-ctl -h) its host stack becomes a second port */
 static int attach_ifnet(struct uv_req *r, struct nma_req_vale_attach *req, struct uv_port *p)

@@ -89,6 +89,14 @@ void uv_ifnet_shutdown(void);
 /* an interface attached to a switch: its rx ring 0 takes what the switch
  * sends it (uvale_port.c); errno */
 int uv_ifnet_bdg_rings(struct uv_port *p, int on);
+/* a Linux interface on a switch: vale-ctl -a/-h/-d, VLAN confs */
+int uv_ifnet_join(struct uv_req *r, struct uv_port *p, int with_host);
+void uv_ifnet_leave(struct uv_port *p);
+int uv_ifnet_attach(struct uv_req *r, struct uv_bridge *b, const char *ifname, uint32_t *index);
+int uv_ifnet_detach(struct uv_req *r, struct uv_bridge *b, const char *ifname);
+int uv_ifnet_attach_host(struct uv_req *r, struct uv_port *p);
+void uv_ifnet_detach_host(struct uv_port *p);
+int uv_ifnet_is_host(const struct uv_port *p);
 
 /* request handlers (uvale_ctrl.c) */
 int uv_ctrl(struct uv_req *r, struct uv_conn *c);

@@ -57,15 +57,6 @@
 
 enum { ROLE_NIC = 0, ROLE_HOST = 1 };
 
-/* for uvale_ctrl.c and uvale_vlan.c (these belong in uvale_daemon.h) */
-int uv_ifnet_join(struct uv_req *r, struct uv_port *p, int with_host);
-void uv_ifnet_leave(struct uv_port *p);
-int uv_ifnet_attach(struct uv_req *r, struct uv_bridge *b, const char *ifname, uint32_t *index);
-int uv_ifnet_detach(struct uv_req *r, struct uv_bridge *b, const char *ifname);
-int uv_ifnet_attach_host(struct uv_req *r, struct uv_port *p);
-void uv_ifnet_detach_host(struct uv_port *p);
-int uv_ifnet_is_host(const struct uv_port *p);
-
 struct ifnet {
 	int used;        /* the port exists */
 	int running;     /* sockets open, pumps started */

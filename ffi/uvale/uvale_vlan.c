@@ -52,6 +52,13 @@ static const struct vv_table *table_of(void *region, const struct uv_bridge *b)
 	return NULL;
 }
 
+/* The table of tagging bridge b (stable while b's lock is held), or NULL.
+ * uvale_sync.c looks it up once per batch and calls vv_classify(). */
+const struct vv_table *uv_vlan_table(void *region, const struct uv_bridge *b)
+{
+	return table_of(region, b);
+}
+
 uint32_t uv_vlan_lookup(void *region, const struct uv_bridge *b, uint32_t src,
 			struct vv_frag *f, unsigned int nfrags, uint32_t l2off)
 {
@@ -272,9 +279,6 @@ static int os_attach(void *os, const char *bdg, void *token, const char *port,
 		return -ENXIO;
 	if (p == NULL) {
 		/* a Linux interface, as vale-ctl -a attaches it (uvale_ifnet.c) */
-		int uv_ifnet_attach(struct uv_req *r, struct uv_bridge *b, const char *ifname,
-				    uint32_t *index);
-
 		return -uv_ifnet_attach(&oreq, b, port, index);
 	}
 	if (p->autodelete) {
@@ -320,8 +324,6 @@ static int os_detach(void *os, const char *bdg, void *token, const char *port)
 		return -ENXIO;
 	bi = bridge_index(b);
 	if (p == NULL) {
-		int uv_ifnet_detach(struct uv_req *r, struct uv_bridge *b, const char *ifname);
-
 		return -uv_ifnet_detach(&oreq, b, port); /* a Linux interface */
 	}
 	if (p->bdg != bi && p->bdg2 != bi) {
