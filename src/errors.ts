@@ -9,7 +9,7 @@
  */
 
 /** Linux errno values by name, for the errnos nmscript reports or tests. */
-export const ERRNO: Readonly<Record<string, number>> = Object.freeze({
+export const ERRNO = Object.freeze({
   EPERM: 1,
   ENOENT: 2,
   ESRCH: 3,
@@ -17,6 +17,7 @@ export const ERRNO: Readonly<Record<string, number>> = Object.freeze({
   EIO: 5,
   ENXIO: 6,
   E2BIG: 7,
+  ENOEXEC: 8,
   EBADF: 9,
   EAGAIN: 11,
   ENOMEM: 12,
@@ -77,7 +78,7 @@ export function errnoName(errno: number): string {
  * ```
  */
 export function errnoValue(code: string): number | undefined {
-  return ERRNO[code];
+  return (ERRNO as Readonly<Record<string, number>>)[code];
 }
 
 /** What a caller knows when it raises a NetmapError. */

@@ -105,3 +105,13 @@ Deno.test("layout tables are checked: bad JSON and missing names are clear error
   assert.throws(() => l.offset("s", "b"), /field s\.b is not in the library's layout table/);
   assert.throws(() => l.constant("NOPE"), /constant NOPE/);
 });
+
+Deno.test("the errno table agrees with the C library's names, entry by entry", async () => {
+  const { ERRNO } = await import("../mod.ts");
+  const { library, cString } = await import("../src/ffi.ts");
+  for (const [name, value] of Object.entries(ERRNO)) {
+    assert.equal(cString(library().nms_errno_name(value)), name, `ERRNO.${name} = ${value}`);
+  }
+  // a library load failure is ENOEXEC, not a NaN errno
+  assert.equal(new NetmapError({ op: "load library", errno: ERRNO.ENOEXEC }).code, "ENOEXEC");
+});
