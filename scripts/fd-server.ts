@@ -26,6 +26,14 @@
  * Requests that are already waiting when accepted are applied in order, so a
  * RELEASE from one functional is seen before the GET of the next.
  *
+ * `--legacy` (what the `fd_server-legacy` launcher gives) makes it netmap's
+ * fd_server-legacy: socket /tmp/netmap-fdserver-legacy (or
+ * `$NMSCRIPT_FD_SERVER_LEGACY_SOCKET`, else `$NMSCRIPT_FD_SERVER_SOCKET` +
+ * "-legacy"), names checked as the legacy `nm_open()` reads them (EINVAL
+ * otherwise), and the reply `{int32 result; struct nmreq req}` with the legacy
+ * request `nm_open()` would hold (mode and pipe in `nr_flags`, memory id in
+ * `nr_arg2`, extra buffers in `nr_arg3`).
+ *
  * Quirks of netmap's fd_server, kept or fixed (also in `--help`):
  * - kept: no reply to FD_RELEASE, FD_CLOSE, FD_STOP (the connection is closed);
  *   EOPNOTSUPP for unknown actions and for port names with `@offset` or
@@ -67,6 +75,7 @@ import { errorLine, runTool } from "../src/cli/main.ts";
 import { type CliOutcome, writeAll } from "../src/cli/outcome.ts";
 import {
   decodeFdRequest,
+  encodeFdLegacyResponse,
   encodeFdResponse,
   FD_CLOSE,
   FD_GET,
@@ -75,11 +84,13 @@ import {
 } from "../src/cli/fd_protocol.ts";
 import {
   FD_SERVER,
+  FD_SERVER_LEGACY,
   type FdServerPlan,
   fdServerSocket,
   parseFdServerArgs,
 } from "../src/cli/fd_server_args.ts";
 import { fdServer } from "../src/fd_server_client.ts";
+import { legacyRequest, parseLegacyPortName } from "../src/cli/legacy_nmreq.ts";
 
 /** MAX_OPEN_IF: ports held at once. */
 const MAX_OPEN = 128;
@@ -130,7 +141,7 @@ interface Logger {
   error(msg: string): void;
 }
 
-function logger(): Logger {
+function logger(prog: string): Logger {
   let file: string | undefined;
   try {
     file = Deno.env.get("NMSCRIPT_FD_SERVER_LOG") || undefined;
@@ -140,7 +151,7 @@ function logger(): Logger {
   if (file === undefined) {
     return {
       info: (m) => writeAll(Deno.stdout, m + "\n"),
-      error: (m) => writeAll(Deno.stderr, `${FD_SERVER}: ${m}\n`),
+      error: (m) => writeAll(Deno.stderr, `${prog}: ${m}\n`),
     };
   }
   const path = file;
@@ -183,6 +194,8 @@ function isErrno(e: unknown, errno: number): boolean {
 
 interface Entry {
   port: Port;
+  /** fd_server-legacy: the legacy request sent with the descriptor. */
+  legacyRequest?: Uint8Array;
   inUse: boolean;
   /** Counts the GETs of this entry, so that a late watch cannot undo a newer one. */
   claim: number;
@@ -192,9 +205,11 @@ interface Entry {
 class FdServer {
   readonly #entries = new Map<string, Entry>();
   readonly #log: Logger;
+  readonly #legacy: boolean;
 
-  constructor(log: Logger) {
+  constructor(log: Logger, legacy: boolean) {
     this.#log = log;
+    this.#legacy = legacy;
   }
 
   /** Answers FD_GET; returns what the watch needs when a descriptor was sent. */
@@ -205,6 +220,14 @@ class FdServer {
       if (!this.#send(conn, name, found)) return undefined;
       this.#log.info(`get ${name}: reused`);
       return { entry: found, claim: found.claim };
+    }
+    let legacyName;
+    if (this.#legacy) {
+      try {
+        legacyName = parseLegacyPortName(name);
+      } catch (e) {
+        return this.#fail(conn, name, ERRNO.EINVAL, errorLine(e));
+      }
     }
     let spec;
     try {
@@ -226,6 +249,7 @@ class FdServer {
       return this.#fail(conn, name, errno, errorLine(e));
     }
     const entry: Entry = { port, inUse: false, claim: 0 };
+    if (legacyName) entry.legacyRequest = legacyRequest(legacyName, port.registerBody());
     this.#entries.set(name, entry);
     if (!this.#send(conn, name, entry)) return undefined;
     this.#log.info(`get ${name}: opened`);
@@ -235,7 +259,7 @@ class FdServer {
   #fail(conn: SeqpacketSocket, name: string, errno: number, why: string): undefined {
     this.#log.info(`get ${name}: ${errnoName(errno)} (${why})`);
     try {
-      conn.send(encodeFdResponse(errno));
+      conn.send(this.#legacy ? encodeFdLegacyResponse(errno) : encodeFdResponse(errno));
     } catch (e) {
       this.#log.info(`get ${name}: the reply was not delivered: ${errorLine(e)}`);
     }
@@ -245,7 +269,10 @@ class FdServer {
   /** Sends the descriptor; marks the entry in use only when the send worked. */
   #send(conn: SeqpacketSocket, name: string, e: Entry): boolean {
     try {
-      conn.send(encodeFdResponse(0, headerFor(name), e.port.registerBody()), e.port.fd);
+      const reply = e.legacyRequest
+        ? encodeFdLegacyResponse(0, e.legacyRequest)
+        : encodeFdResponse(0, headerFor(name), e.port.registerBody());
+      conn.send(reply, e.port.fd);
     } catch (err) {
       this.#log.info(`get ${name}: the reply was not delivered (${errorLine(err)}); not in use`);
       return false;
@@ -293,13 +320,15 @@ class FdServer {
 class Service {
   readonly #server: FdServer;
   readonly #log: Logger;
+  readonly #legacy: boolean;
   readonly #active = new Set<Promise<void>>();
   #stopConn: SeqpacketSocket | undefined;
   stopping = false;
 
-  constructor(log: Logger) {
+  constructor(log: Logger, legacy: boolean) {
     this.#log = log;
-    this.#server = new FdServer(log);
+    this.#legacy = legacy;
+    this.#server = new FdServer(log, legacy);
   }
 
   async run(listener: SeqpacketListener): Promise<void> {
@@ -377,7 +406,11 @@ class Service {
           return;
         default:
           this.#log.info(`unknown action ${req.action}: EOPNOTSUPP`);
-          conn.send(encodeFdResponse(ERRNO.EOPNOTSUPP));
+          conn.send(
+            this.#legacy
+              ? encodeFdLegacyResponse(ERRNO.EOPNOTSUPP)
+              : encodeFdResponse(ERRNO.EOPNOTSUPP),
+          );
           return;
       }
     } finally {
@@ -430,9 +463,9 @@ function listenOrExplain(socket: string): SeqpacketListener {
   }
 }
 
-async function serve(): Promise<number> {
-  const log = logger();
-  const socket = fdServerSocket();
+async function serve(legacy: boolean): Promise<number> {
+  const log = logger(legacy ? FD_SERVER_LEGACY : FD_SERVER);
+  const socket = fdServerSocket({ legacy });
   log.info("starting up.");
   let listener: SeqpacketListener;
   try {
@@ -441,7 +474,7 @@ async function serve(): Promise<number> {
     log.error(errorLine(e));
     return 1;
   }
-  const service = new Service(log);
+  const service = new Service(log, legacy);
   const onSignal = (): void => {
     if (!service.stopping) log.info("stopping (signal)");
     service.stopping = true;
@@ -481,8 +514,9 @@ async function isLive(socket: string): Promise<boolean> {
 }
 
 /** Without -f: start `fd-server.ts -f` detached (setsid), wait until it answers. */
-async function daemonize(): Promise<number> {
-  const socket = fdServerSocket();
+async function daemonize(legacy: boolean): Promise<number> {
+  const prog = legacy ? FD_SERVER_LEGACY : FD_SERVER;
+  const socket = fdServerSocket({ legacy });
   const abs = socket.startsWith("/") ? socket : `${Deno.cwd()}/${socket}`;
   let logPath = `${abs}.log`;
   try {
@@ -491,7 +525,7 @@ async function daemonize(): Promise<number> {
     // no env permission: the default
   }
   const fail = (msg: string): number => {
-    writeAll(Deno.stderr, `${FD_SERVER}: ${msg}\n`);
+    writeAll(Deno.stderr, `${prog}: ${msg}\n`);
     return 1;
   };
   if (await isLive(abs)) {
@@ -505,9 +539,14 @@ async function daemonize(): Promise<number> {
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-q", "-P=tools", "--config", config, script, "-f"],
+      args: ["run", "-q", "-P=tools", "--config", config, script, "-f"].concat(
+        legacy ? ["--legacy"] : [],
+      ),
       cwd: "/",
-      env: { NMSCRIPT_FD_SERVER_SOCKET: abs, NMSCRIPT_FD_SERVER_LOG: logPath },
+      env: {
+        [legacy ? "NMSCRIPT_FD_SERVER_LEGACY_SOCKET" : "NMSCRIPT_FD_SERVER_SOCKET"]: abs,
+        NMSCRIPT_FD_SERVER_LOG: logPath,
+      },
       stdin: "null",
       stdout: "null",
       stderr: "null",
@@ -539,10 +578,10 @@ async function daemonize(): Promise<number> {
 
 if (import.meta.main) {
   await runTool(
-    FD_SERVER,
+    Deno.args.includes("--legacy") ? FD_SERVER_LEGACY : FD_SERVER,
     Deno.args,
     parseArgs,
-    (plan: FdServerPlan) => plan.foreground ? serve() : daemonize(),
+    (plan: FdServerPlan) => plan.foreground ? serve(plan.legacy) : daemonize(plan.legacy),
     1,
   );
 }

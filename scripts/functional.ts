@@ -4,6 +4,13 @@
  * from the fd server with -i), sends and expects UDP frames built as
  * functional's model frame, and exits 0 or 1. Errors are printed by default.
  *
+ * `--legacy` (the `functional-legacy` launcher) is netmap's functional-legacy:
+ * -i/-o/-c use fd_server-legacy (its socket and its reply, the legacy
+ * `struct nmreq`); port names must suit the legacy `nm_open()` (no `@`
+ * options, names under 16 bytes); the rings used come from the legacy
+ * `nr_flags & NR_REG_MASK` (host ring only, NIC rings, NIC + host, one ring,
+ * or ring 0 for pipes); -e asks for the extra buffers through `nr_arg3`.
+ *
  * @example
  * ```sh
  * deno run -P=tools scripts/functional.ts -I vale0:a -t 60:a:4 &
@@ -19,12 +26,19 @@ import { errorLine, runTool } from "../src/cli/main.ts";
 import { writeAll } from "../src/cli/outcome.ts";
 import {
   FUNCTIONAL,
+  FUNCTIONAL_LEGACY,
   type FunctionalPlan,
   type FunctionalRunPlan,
   MAX_FRAME,
   parseFunctionalArgs,
   type TxRxEvent,
 } from "../src/cli/functional_args.ts";
+import {
+  legacyRequest,
+  legacyRingRange,
+  parseLegacyPortName,
+  ringsIn,
+} from "../src/cli/legacy_nmreq.ts";
 
 /** The poll step of every wait, as in the C tool (ms). */
 const STEP_MS = 100;
@@ -40,40 +54,44 @@ class Failure extends Error {}
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 class Log {
-  constructor(readonly level: number) {}
+  constructor(readonly level: number, readonly prog: string) {}
   at(level: number, msg: string): void {
-    if (this.level >= level) writeAll(Deno.stderr, `${FUNCTIONAL}: ${msg}\n`);
+    if (this.level >= level) writeAll(Deno.stderr, `${this.prog}: ${msg}\n`);
   }
 }
 
 /** A client of the fd server with functional's timeouts (-T: connect retries, reply wait). */
-function server(timeoutSecs: number): FdServerClient {
+function server(timeoutSecs: number, legacy: boolean): FdServerClient {
   return fdServer({
     connectTimeoutMs: timeoutSecs * 1000,
     replyTimeoutMs: Math.max(timeoutSecs, 1) * 1000,
+    legacy,
   });
 }
 
-async function stopServer(timeoutSecs: number, log: Log): Promise<number> {
+async function stopServer(timeoutSecs: number, legacy: boolean, log: Log): Promise<number> {
   log.at(LV_SEND_RECV, "shutting down fd_server");
   // Resolves once the server has closed its ports and gone, so that the next
   // run cannot reach the old server; no server at all is a silent success.
   try {
-    if (!(await server(timeoutSecs).stop())) log.at(LV_SEND_RECV, "fd_server already down");
+    const stopped = await server(timeoutSecs, legacy).stop();
+    if (!stopped) log.at(LV_SEND_RECV, "fd_server already down");
   } catch (e) {
     log.at(LV_ERROR, errorLine(e));
   }
   return 0;
 }
 
-async function startServer(log: Log): Promise<number> {
+async function startServer(legacy: boolean, log: Log): Promise<number> {
   // fd-server.ts without -f daemonizes and exits once the server answers
   // (the C tool does not wait; later -i requests absorbed the race).
   const script = new URL("./fd-server.ts", import.meta.url).pathname;
   const config = new URL("../deno.json", import.meta.url).pathname;
   try {
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-q", "-P=tools", "--config", config, script],
+      args: ["run", "-q", "-P=tools", "--config", config, script].concat(
+        legacy ? ["--legacy"] : [],
+      ),
       stdin: "null",
       stdout: "null",
       stderr: "piped",
@@ -86,14 +104,52 @@ async function startServer(log: Log): Promise<number> {
   return 0; // as the C tool: -o returns 0 even when the server did not start
 }
 
-/** Gets the port from the fd server (FD_GET), as a Port over the received fd. */
-function portFromServer(plan: FunctionalRunPlan): Promise<Port> {
-  return server(plan.timeoutSecs).get(plan.port);
+/** The port and the rings the events use. */
+interface Opened {
+  port: Port;
+  txRings: readonly Ring[];
+  rxRings: readonly Ring[];
 }
 
-async function releaseToServer(name: string): Promise<void> {
+/** The rings a legacy descriptor uses (functional-legacy): chosen by the legacy request. */
+function legacyRings(port: Port, request: Uint8Array): Opened {
+  const range = legacyRingRange(request);
+  return {
+    port,
+    txRings: ringsIn(port.txRings, range.tx),
+    rxRings: ringsIn(port.rxRings, range.rx),
+  };
+}
+
+/** -i: the port from the fd server (FD_GET), as a Port over the received fd. */
+async function openFromServer(plan: FunctionalRunPlan): Promise<Opened> {
+  const grant = await server(plan.timeoutSecs, plan.legacy).getGrant(plan.port);
+  if (!grant.legacyRequest) {
+    return { ...grant, txRings: grant.port.txRings, rxRings: grant.port.rxRings };
+  }
+  return legacyRings(grant.port, grant.legacyRequest);
+}
+
+/** -I: the port opened here; -e asks for extra buffers (nr_extra_bufs, legacy nr_arg3). */
+function openDirect(plan: FunctionalRunPlan): Opened {
+  const options = plan.extraBuffers > 0 ? { extraBuffers: plan.extraBuffers } : {};
+  if (!plan.legacy) {
+    const port = openPort(plan.port, options);
+    return { port, txRings: port.txRings, rxRings: port.rxRings };
+  }
+  const name = parseLegacyPortName(plan.port);
+  const port = openPort(plan.port, options);
   try {
-    await server(0).release(name);
+    return legacyRings(port, legacyRequest(name, port.registerBody()));
+  } catch (e) {
+    port.close();
+    throw e;
+  }
+}
+
+async function releaseToServer(name: string, legacy: boolean): Promise<void> {
+  try {
+    await server(0, legacy).release(name);
   } catch {
     // as the C tool: the release is best effort (the server may be gone)
   }
@@ -106,6 +162,8 @@ function framesFit(ring: Ring, len: number): number {
 
 class Session {
   readonly #port: Port;
+  readonly #txRings: readonly Ring[];
+  readonly #rxRings: readonly Ring[];
   readonly #plan: FunctionalRunPlan;
   readonly #log: Log;
   readonly #moreFrag: number;
@@ -113,8 +171,10 @@ class Session {
   readonly #bufChanged: number;
   #extra: number[] = [];
 
-  constructor(port: Port, plan: FunctionalRunPlan, log: Log) {
-    this.#port = port;
+  constructor(opened: Opened, plan: FunctionalRunPlan, log: Log) {
+    this.#port = opened.port;
+    this.#txRings = opened.txRings;
+    this.#rxRings = opened.rxRings;
     this.#plan = plan;
     this.#log = log;
     const l = layout();
@@ -137,7 +197,7 @@ class Session {
     const list = this.#port.extraBuffers();
     this.#log.at(LV_EXTRA_BUF, `received ${list.length} extra buffers`);
     let left = Math.min(list.length, this.#plan.extraBuffers);
-    for (const ring of this.#port.txRings) {
+    for (const ring of this.#txRings) {
       for (let i = ring.head; i !== ring.tail && left > 0; i = ring.next(i), left--) {
         const idx = list.shift()!;
         list.push(ring.bufIdx(i));
@@ -154,7 +214,7 @@ class Session {
 
   async tx(ev: TxRxEvent): Promise<void> {
     const port = this.#port;
-    const rings = port.txRings;
+    const rings = this.#txRings;
     let elapsed = 0;
     while (rings.reduce((n, r) => n + framesFit(r, ev.len), 0) < ev.num) {
       if (elapsed > this.#plan.timeoutSecs * 1000) {
@@ -196,7 +256,7 @@ class Session {
   /** Returns false when the frames did not come (timeout). */
   async rx(ev: TxRxEvent): Promise<boolean> {
     const port = this.#port;
-    const rings = port.rxRings;
+    const rings = this.#rxRings;
     let fill = ev.fill;
     let model = this.#model(ev, fill);
     let left = ev.num;
@@ -266,7 +326,7 @@ class Session {
   /** Waits (bounded by the timeout) for pending TX frames to leave; the result is ignored. */
   async flush(): Promise<void> {
     const pending = (r: Ring): boolean => r.next(r.tail) !== r.head;
-    for (let elapsed = 0; this.#port.txRings.some(pending); elapsed += STEP_MS) {
+    for (let elapsed = 0; this.#txRings.some(pending); elapsed += STEP_MS) {
       if (elapsed > this.#plan.timeoutSecs * 1000) return;
       await sleep(STEP_MS);
       this.#port.txsync();
@@ -294,13 +354,12 @@ function firstDifference(got: Uint8Array, model: Uint8Array): string | undefined
 }
 
 async function runEvents(plan: FunctionalRunPlan, log: Log): Promise<number> {
-  const port = plan.viaFdServer
-    ? await portFromServer(plan)
-    : openPort(plan.port, plan.extraBuffers > 0 ? { extraBuffers: plan.extraBuffers } : {});
-  const session = new Session(port, plan, log);
+  const opened = plan.viaFdServer ? await openFromServer(plan) : openDirect(plan);
+  const port = opened.port;
+  const session = new Session(opened, plan, log);
   log.at(
     LV_SEND_RECV,
-    `opened ${plan.port} (${port.txRings.length} TX, ${port.rxRings.length} RX rings)`,
+    `opened ${plan.port} (${opened.txRings.length} TX, ${opened.rxRings.length} RX rings)`,
   );
   try {
     if (plan.extraBuffers > 0) session.swapInExtraBuffers();
@@ -317,17 +376,17 @@ async function runEvents(plan: FunctionalRunPlan, log: Log): Promise<number> {
   } finally {
     session.cleanupExtraBuffers();
     port.close();
-    if (plan.viaFdServer) await releaseToServer(plan.port);
+    if (plan.viaFdServer) await releaseToServer(plan.port, plan.legacy);
   }
 }
 
 async function run(plan: FunctionalPlan): Promise<number> {
-  const log = new Log(plan.verbosity);
+  const log = new Log(plan.verbosity, plan.legacy ? FUNCTIONAL_LEGACY : FUNCTIONAL);
   switch (plan.action) {
     case "stop-server":
-      return await stopServer(plan.timeoutSecs, log);
+      return await stopServer(plan.timeoutSecs, plan.legacy, log);
     case "start-server":
-      return await startServer(log);
+      return await startServer(plan.legacy, log);
     case "run":
       try {
         return await runEvents(plan, log);
@@ -339,5 +398,6 @@ async function run(plan: FunctionalPlan): Promise<number> {
 }
 
 if (import.meta.main) {
-  await runTool(FUNCTIONAL, Deno.args, parseFunctionalArgs, run, 1);
+  const prog = Deno.args.includes("--legacy") ? FUNCTIONAL_LEGACY : FUNCTIONAL;
+  await runTool(prog, Deno.args, parseFunctionalArgs, run, 1);
 }

@@ -11,6 +11,10 @@
  *   once the request is done (with our server: ports closed, socket removed).
  * - `startFdServer()` runs our server as a child process for a test or a
  *   script and returns an AsyncDisposable that stops it.
+ * - `legacy: true` speaks to fd_server-legacy instead (socket
+ *   /tmp/netmap-fdserver-legacy, reply `{int32 result; struct nmreq req}`);
+ *   `getGrant()` then also returns the legacy request, whose `nr_flags`
+ *   choose the rings functional-legacy uses.
  *
  * Errors are NetmapErrors: `fd server connect` with ENOENT (no socket file:
  * no server) or ECONNREFUSED (a stale socket file: its server died), and
@@ -34,6 +38,7 @@ import { ERRNO, NetmapError } from "./errors.ts";
 import { closeFd, SeqpacketSocket } from "./fdpass.ts";
 import { Port } from "./port.ts";
 import {
+  decodeFdLegacyResponse,
   decodeFdResponse,
   encodeFdRequest,
   FD_CLOSE,
@@ -42,7 +47,9 @@ import {
   FD_RELEASE,
   FD_RESPONSE_SIZE,
   FD_STOP,
+  fdLegacyResponseSize,
 } from "./cli/fd_protocol.ts";
+import { registerFromLegacy } from "./cli/legacy_nmreq.ts";
 import { fdServerSocket } from "./cli/fd_server_args.ts";
 
 /** Options of {@linkcode fdServer}. */
@@ -53,6 +60,19 @@ export interface FdServerOptions {
   connectTimeoutMs?: number;
   /** How long to wait for the server's reply or its close, in ms (default 5000). */
   replyTimeoutMs?: number;
+  /**
+   * Speak to fd_server-legacy: its reply layout, and its socket by default
+   * (`$NMSCRIPT_FD_SERVER_LEGACY_SOCKET`, or /tmp/netmap-fdserver-legacy).
+   */
+  legacy?: boolean;
+}
+
+/** What FD_GET gave: the port, and with a legacy server the legacy request. */
+export interface FdGrant {
+  /** The port over the received descriptor. */
+  port: Port;
+  /** Legacy servers only: the legacy `struct nmreq` of the reply (60 bytes). */
+  legacyRequest?: Uint8Array<ArrayBuffer>;
 }
 
 const RETRY_MS = 100;
@@ -145,6 +165,8 @@ export class FdServerClient {
   readonly connectTimeoutMs: number;
   /** Reply wait (ms). */
   readonly replyTimeoutMs: number;
+  /** True for fd_server-legacy. */
+  readonly legacy: boolean;
 
   /**
    * Checks the options (nothing is connected yet).
@@ -152,7 +174,8 @@ export class FdServerClient {
    * @param options Socket path and timeouts.
    */
   constructor(options: FdServerOptions = {}) {
-    this.socket = options.socket ?? fdServerSocket();
+    this.legacy = options.legacy ?? false;
+    this.socket = options.socket ?? fdServerSocket({ legacy: this.legacy });
     this.connectTimeoutMs = msOption(
       "fd server",
       this.socket,
@@ -204,11 +227,25 @@ export class FdServerClient {
    * ```
    */
   async get(name: string): Promise<Port> {
+    return (await this.getGrant(name)).port;
+  }
+
+  /**
+   * FD_GET, as {@linkcode FdServerClient.get}, also returning the legacy
+   * request when this client speaks to fd_server-legacy.
+   *
+   * @example
+   * ```ts ignore
+   * const { port, legacyRequest } = await fdServer({ legacy: true }).getGrant("vale0:a");
+   * ```
+   */
+  async getGrant(name: string): Promise<FdGrant> {
     checkName("fd server get", name);
     using sock = await this.connect();
     sock.send(encodeFdRequest({ action: FD_GET, name }));
     const msg = await sock.recv({ timeoutMs: this.replyTimeoutMs, maxBytes: 4096 });
-    const res = decodeFdResponse(msg.data);
+    const res = this.#decode(msg.data);
+    const size = this.legacy ? fdLegacyResponseSize() : FD_RESPONSE_SIZE;
     if (res === undefined || res.result !== 0 || msg.fd < 0) {
       closeFd(msg.fd);
       if (res !== undefined && res.result !== 0) {
@@ -226,17 +263,31 @@ export class FdServerClient {
         detail: msg.closed
           ? "the server closed the connection without a reply"
           : res === undefined
-          ? `short reply (${msg.data.length} of ${FD_RESPONSE_SIZE} bytes)`
+          ? `short reply (${msg.data.length} of ${size} bytes)`
           : "the reply says success but carries no descriptor",
         hint: "is this an fd server? check the socket path",
       });
     }
     try {
-      return Port.fromFd(msg.fd, { name, register: res.register });
+      return { port: Port.fromFd(msg.fd, { name, register: res.register }), ...res.extra };
     } catch (e) {
       closeFd(msg.fd);
       throw e;
     }
+  }
+
+  /** The reply in this server's layout: result, the nmreq_register body, the legacy request. */
+  #decode(bytes: Uint8Array):
+    | { result: number; register: Uint8Array; extra: Omit<FdGrant, "port"> }
+    | undefined {
+    if (!this.legacy) {
+      const r = decodeFdResponse(bytes);
+      return r && { result: r.result, register: r.register, extra: {} };
+    }
+    const r = decodeFdLegacyResponse(bytes);
+    if (r === undefined) return undefined;
+    const register = r.result === 0 ? registerFromLegacy(r.request) : new Uint8Array(0);
+    return { result: r.result, register, extra: { legacyRequest: r.request } };
   }
 
   /**
@@ -354,6 +405,8 @@ export interface StartFdServerOptions {
   log?: string;
   /** How long to wait until the server answers, in ms (default 10000). */
   readyTimeoutMs?: number;
+  /** Run fd_server-legacy (`fd-server.ts --legacy`; default socket /tmp/netmap-fdserver-legacy). */
+  legacy?: boolean;
 }
 
 /** A server started by {@linkcode startFdServer}; disposing it stops it. */
@@ -427,7 +480,8 @@ async function refuseLive(socket: string): Promise<void> {
  * ```
  */
 export async function startFdServer(options: StartFdServerOptions = {}): Promise<RunningFdServer> {
-  const socket = absolute(options.socket ?? fdServerSocket());
+  const legacy = options.legacy ?? false;
+  const socket = absolute(options.socket ?? fdServerSocket({ legacy }));
   const readyMs = msOption(
     "fd server start",
     socket,
@@ -449,7 +503,9 @@ export async function startFdServer(options: StartFdServerOptions = {}): Promise
   await refuseLive(socket);
   const log = options.log === undefined ? undefined : absolute(options.log);
   const writable = [dirOf(socket), ...(log ? [dirOf(log)] : [])];
-  const env: Record<string, string> = { NMSCRIPT_FD_SERVER_SOCKET: socket };
+  const env: Record<string, string> = legacy
+    ? { NMSCRIPT_FD_SERVER_LEGACY_SOCKET: socket }
+    : { NMSCRIPT_FD_SERVER_SOCKET: socket };
   if (log) env.NMSCRIPT_FD_SERVER_LOG = log;
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -461,6 +517,7 @@ export async function startFdServer(options: StartFdServerOptions = {}): Promise
       `--allow-write=${writable.join(",")}`,
       script.pathname,
       "-f",
+      ...(legacy ? ["--legacy"] : []),
     ],
     env,
     stdin: "null",
@@ -476,7 +533,7 @@ export async function startFdServer(options: StartFdServerOptions = {}): Promise
   })().catch(() => {});
   let exited: Deno.CommandStatus | undefined;
   const status = child.status.then((s) => exited = s);
-  const client = new FdServerClient({ socket });
+  const client = new FdServerClient({ socket, legacy });
 
   const deadline = Date.now() + readyMs;
   for (;;) {

@@ -105,8 +105,9 @@ Deno.test("functional: -c and -o act where they appear; later options are ignore
     action: "stop-server",
     timeoutSecs: 4,
     verbosity: 1,
+    legacy: false,
   });
-  assertEquals(plan("-o", "-C", "0"), { action: "start-server", verbosity: 0 });
+  assertEquals(plan("-o", "-C", "0"), { action: "start-server", verbosity: 0, legacy: false });
   // ...but an error before them still counts.
   fails(["-T", "x", "-c"], "-T");
 });
@@ -196,4 +197,20 @@ Deno.test("functional: at most 64 events", () => {
 Deno.test("functional: extra operands are ignored with a warning (permuted like glibc)", () => {
   const o = parse("x", "-i", "a", "y");
   assertEquals(o.kind === "run" && o.warnings.length, 2);
+});
+
+Deno.test("functional --legacy: the mode in every plan, its name in messages and usage", () => {
+  assertEquals(runPlan("--legacy", "-I", "vale0:a", "-e", "3").legacy, true);
+  assertEquals(runPlan("-i", "vale0:a").legacy, false);
+  assertEquals(plan("--legacy", "-c"), {
+    action: "stop-server",
+    timeoutSecs: 1,
+    verbosity: 0,
+    legacy: true,
+  });
+  assertEquals(plan("--legacy", "-o"), { action: "start-server", verbosity: 0, legacy: true });
+  fails(["--legacy", "-t", "60"], "functional-legacy: missing port");
+  fails(["--legacy", "-i", "a", "-e", "2"], "functional-legacy: -e needs -I");
+  const h = parse("--legacy", "-h");
+  if (h.kind === "exit") assertIncludes(h.stdout, "usage: functional-legacy {-c");
 });

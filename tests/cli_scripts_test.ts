@@ -72,17 +72,18 @@ Deno.test("scripts: fd_server and vale-vlan-ctl usage and exit codes", async () 
   expect(await tool("vale-vlan-ctl.ts", "-a", "p=5000"), 1, "stderr", "invalid VLAN id '5000'");
 });
 
-Deno.test("launchers: make install writes five thin launchers that run the scripts", async () => {
+Deno.test("launchers: make install writes seven thin launchers that run the scripts", async () => {
   const prefix = await Deno.makeTempDir({ prefix: "nms-cli-install-" });
   try {
     const r = await run("bash", ["scripts/install-launchers.sh", prefix]);
     assertEquals(r.code, 0, r.stderr);
-    for (const name of ["vale-ctl", "pkt-gen", "functional", "fd_server", "vale-vlan-ctl"]) {
+    const names = ["vale-ctl", "pkt-gen", "functional", "fd_server", "vale-vlan-ctl"];
+    for (const name of [...names, "functional-legacy", "fd_server-legacy"]) {
       const path = `${prefix}/bin/${name}`;
       assertEquals(((await Deno.stat(path)).mode ?? 0) & 0o111, 0o111, `${name} is executable`);
       const text = await Deno.readTextFile(path);
       assertIncludes(text, `node_modules/.bin/deno' run -q -P=tools --config '${ROOT}deno.json'`);
-      assertIncludes(text, `"$@"`);
+      assertIncludes(text, name.endsWith("-legacy") ? `' --legacy "$@"` : `' "$@"`);
     }
     // A launcher runs its script from any directory, with arguments passed through.
     const v = await new Deno.Command("bash", {

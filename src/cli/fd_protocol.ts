@@ -6,8 +6,15 @@
  *   `struct nmreq_register` at 96; the port's fd travels as SCM_RIGHTS when
  *   result is 0.
  *
+ * The legacy variant (utils/fd_server-legacy.h, used by functional-legacy)
+ * has the same request; its response is `int32 result` then the legacy
+ * `struct nmreq` at 4 (its size from the layout table: 60 bytes, so 64 in
+ * all).
+ *
  * @module
  */
+
+import { layout } from "../layout.ts";
 
 /** FD_GET: open (or reuse) a port and send its fd. */
 export const FD_GET = 1;
@@ -120,5 +127,70 @@ export function decodeFdResponse(bytes: Uint8Array): FdResponse | undefined {
     result: view.getInt32(0, true),
     header: bytes.slice(FD_RESPONSE_HDR, FD_RESPONSE_REG),
     register: bytes.slice(FD_RESPONSE_REG, FD_RESPONSE_SIZE),
+  };
+}
+
+/** Offset of `req` (the legacy `struct nmreq`, 4-byte aligned) in the legacy `struct fd_response`. */
+export const FD_LEGACY_RESPONSE_REQ = 4;
+
+/**
+ * Size of the legacy `struct fd_response`: `int32 result` + `struct nmreq`.
+ *
+ * @example
+ * ```ts ignore
+ * import { fdLegacyResponseSize } from "./fd_protocol.ts";
+ * console.log(fdLegacyResponseSize()); // 64
+ * ```
+ */
+export function fdLegacyResponseSize(): number {
+  return FD_LEGACY_RESPONSE_REQ + layout().size("nmreq");
+}
+
+/** A decoded legacy response. */
+export interface FdLegacyResponse {
+  /** 0 or a (positive) errno value. */
+  result: number;
+  /** The legacy `struct nmreq` bytes (60). */
+  request: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * Encodes a legacy response (zeroed, then `result` and the request if given).
+ *
+ * @example
+ * ```ts ignore
+ * import { encodeFdLegacyResponse } from "./fd_protocol.ts";
+ * console.log(encodeFdLegacyResponse(16).length); // 64
+ * ```
+ */
+export function encodeFdLegacyResponse(
+  result: number,
+  request?: Uint8Array,
+): Uint8Array<ArrayBuffer> {
+  const size = fdLegacyResponseSize();
+  const out = new Uint8Array(size);
+  new DataView(out.buffer).setInt32(0, result, true);
+  if (request) {
+    out.set(request.subarray(0, size - FD_LEGACY_RESPONSE_REQ), FD_LEGACY_RESPONSE_REQ);
+  }
+  return out;
+}
+
+/**
+ * Decodes a legacy response; undefined when it is not a whole legacy `struct fd_response`.
+ *
+ * @example
+ * ```ts ignore
+ * import { decodeFdLegacyResponse, encodeFdLegacyResponse } from "./fd_protocol.ts";
+ * console.log(decodeFdLegacyResponse(encodeFdLegacyResponse(2))?.result); // 2
+ * ```
+ */
+export function decodeFdLegacyResponse(bytes: Uint8Array): FdLegacyResponse | undefined {
+  const size = fdLegacyResponseSize();
+  if (bytes.length < size) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    result: view.getInt32(0, true),
+    request: bytes.slice(FD_LEGACY_RESPONSE_REQ, size),
   };
 }

@@ -8,6 +8,11 @@
  * silent unless `-v`); values atoi(3) would have misread ("-T 1x", "-t 60:bc",
  * "-C -1") are refused with exit 1; LEN above 65536 is refused at parse time.
  *
+ * `--legacy` (given by the `functional-legacy` launcher) selects netmap's
+ * functional-legacy: the same options, with the legacy fd server
+ * (fd_server-legacy) and the legacy `nm_open()` rules (see
+ * scripts/functional.ts).
+ *
  * @module
  */
 
@@ -17,6 +22,8 @@ import { OptionValueError, parseInteger, parseMac } from "./numbers.ts";
 
 /** The tool's name in messages. */
 export const FUNCTIONAL = "functional";
+/** The legacy tool's name in messages. */
+export const FUNCTIONAL_LEGACY = "functional-legacy";
 /** functional's getopt string. */
 export const FUNCTIONAL_OPTSTRING = "hconqe:s:d:i:I:w:F:T:t:r:gvp:C:";
 /** At most this many -t/-r/-p events (MAX_EVENTS). */
@@ -81,6 +88,8 @@ export interface FunctionalRunPlan {
   verbosity: number;
   /** -C: how many times to run the event list (default 1). */
   loops: number;
+  /** --legacy: functional-legacy (legacy fd server, nm_open() rules). */
+  legacy: boolean;
 }
 
 /** Stop the fd server (-c). */
@@ -91,6 +100,8 @@ export interface FunctionalStopServerPlan {
   timeoutSecs: number;
   /** -v count. */
   verbosity: number;
+  /** --legacy: stop fd_server-legacy. */
+  legacy: boolean;
 }
 
 /** Start the fd server (-o). */
@@ -99,6 +110,8 @@ export interface FunctionalStartServerPlan {
   action: "start-server";
   /** -v count. */
   verbosity: number;
+  /** --legacy: start fd_server-legacy. */
+  legacy: boolean;
 }
 
 /** What functional does. */
@@ -130,6 +143,9 @@ Options:
   -v            more messages (repeatable)
   -C NUM        run the event list NUM times (default 1)
   -h            this help; --help adds the differences from the C tool
+  --legacy      be functional-legacy (what its launcher runs): fd_server-legacy on
+                /tmp/netmap-fdserver-legacy, port names as nm_open() reads them, the rings
+                chosen from the legacy nr_flags, extra buffers asked through nr_arg3
 Exit status: 0 success, 1 failure (bad argument, open error, timeout, mismatch).
 Example: functional -i vale0:a -t 100 -r 100 -t 60:b:2 -r 60:b:2
 `;
@@ -146,8 +162,15 @@ Differences from netmap's functional (same options, same exit codes):
   - extra operands are ignored with a warning (the C tool ignores them silently).
 `;
 
-function usageError(message: string, withUsage: boolean): CliOutcome<FunctionalPlan> {
-  return exitWith(1, { stderr: lines(message, withUsage ? FUNCTIONAL_USAGE : "") });
+/** The usage text under the name the tool runs as. */
+function usageOf(prog: string): string {
+  return prog === FUNCTIONAL
+    ? FUNCTIONAL_USAGE
+    : FUNCTIONAL_USAGE.replace(/\bfunctional /g, `${prog} `);
+}
+
+function usageError(prog: string, message: string, withUsage: boolean): CliOutcome<FunctionalPlan> {
+  return exitWith(1, { stderr: lines(message, withUsage ? usageOf(prog) : "") });
 }
 
 /**
@@ -244,15 +267,17 @@ export function parseFunctionalArgs(
   argv: readonly string[],
   options: { posixlyCorrect?: boolean } = {},
 ): CliOutcome<FunctionalPlan> {
-  const long = splitLongOptions(argv, FUNCTIONAL_OPTSTRING, ["help"]);
+  const long = splitLongOptions(argv, FUNCTIONAL_OPTSTRING, ["help", "legacy"]);
+  const legacy = long.found.includes("legacy");
+  const prog = legacy ? FUNCTIONAL_LEGACY : FUNCTIONAL;
   if (long.unknown !== undefined) {
-    return usageError(`${FUNCTIONAL}: unrecognized option '${long.unknown}'`, true);
+    return usageError(prog, `${prog}: unrecognized option '${long.unknown}'`, true);
   }
   if (long.found.includes("help")) {
-    return exitWith(0, { stdout: FUNCTIONAL_USAGE + FUNCTIONAL_DIFFERENCES });
+    return exitWith(0, { stdout: usageOf(prog) + FUNCTIONAL_DIFFERENCES });
   }
   const { items, operands } = getopt(long.rest, FUNCTIONAL_OPTSTRING, {
-    programName: FUNCTIONAL,
+    programName: prog,
     posixlyCorrect: options.posixlyCorrect,
   });
   const plan: FunctionalRunPlan = {
@@ -271,23 +296,25 @@ export function parseFunctionalArgs(
     extraBuffers: 0,
     verbosity: 0,
     loops: 1,
+    legacy,
   };
   let portGiven = false;
   for (const item of items) {
-    if (item.kind === "error") return usageError(item.message, true);
+    if (item.kind === "error") return usageError(prog, item.message, true);
     const arg = item.arg ?? "";
     try {
       switch (item.name) {
         case "h":
-          return exitWith(0, { stdout: FUNCTIONAL_USAGE });
+          return exitWith(0, { stdout: usageOf(prog) });
         case "c":
           return runWith({
             action: "stop-server",
             timeoutSecs: plan.timeoutSecs,
             verbosity: plan.verbosity,
+            legacy,
           });
         case "o":
-          return runWith({ action: "start-server", verbosity: plan.verbosity });
+          return runWith({ action: "start-server", verbosity: plan.verbosity, legacy });
         case "n":
           plan.successIfNoReceive = true;
           break;
@@ -349,23 +376,25 @@ export function parseFunctionalArgs(
       }
     } catch (e) {
       if (e instanceof OptionValueError) {
-        return usageError(`${FUNCTIONAL}: ${e.message}`, false);
+        return usageError(prog, `${prog}: ${e.message}`, false);
       }
       throw e;
     }
   }
   if (!portGiven) {
     return usageError(
-      `${FUNCTIONAL}: missing port: give -i PORT (from the fd server) or -I PORT (direct open)`,
+      prog,
+      `${prog}: missing port: give -i PORT (from the fd server) or -I PORT (direct open)`,
       true,
     );
   }
   if (plan.viaFdServer && plan.extraBuffers > 0) {
     return usageError(
-      `${FUNCTIONAL}: -e needs -I: extra buffers can only be used on a port opened directly`,
+      prog,
+      `${prog}: -e needs -I: extra buffers can only be used on a port opened directly`,
       false,
     );
   }
-  const warnings = operands.map((o) => `${FUNCTIONAL}: ignoring extra argument '${o}'`);
+  const warnings = operands.map((o) => `${prog}: ignoring extra argument '${o}'`);
   return runWith(plan, warnings);
 }
