@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs netmap's own bash tests (utils/tests/NNN_*, which source utils/test_lib) unchanged, with
-# nmscript's drop-in launchers (functional, fd_server, vale-ctl, pkt-gen, vale-vlan-ctl) first on
-# PATH. Each test runs the way netmap's randomized_tests runs it, from utils/:
+# nmscript's drop-in launchers (functional, fd_server, vale-ctl, pkt-gen, vale-vlan-ctl and the
+# legacy pair functional-legacy, fd_server-legacy) first on PATH. Each test runs the way netmap's randomized_tests runs it, from utils/:
 #   functional -c; functional -o; bash tests/NNN_x [ARGS]; functional -c
 # On uvale (the default backend when /dev/netmap is missing) the whole run has one private
 # daemon directory, stopped and removed at the end; the fd server gets a private socket too.
@@ -23,7 +23,7 @@
 # 2 bad usage or set-up error.
 set -uo pipefail
 
-TOOLS=(vale-ctl pkt-gen functional fd_server vale-vlan-ctl)
+TOOLS=(vale-ctl pkt-gen functional fd_server vale-vlan-ctl functional-legacy fd_server-legacy)
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 deno="$repo/node_modules/.bin/deno"
 
@@ -189,6 +189,7 @@ for t in "${tests[@]}"; do
   rc=$?
   running=''
   timeout 20 functional -c >>"$log" 2>&1
+  timeout 20 functional-legacy -c >>"$log" 2>&1
   dt=$((SECONDS - start))
   if [ "$rc" -eq 0 ]; then
     passed=$((passed + 1))

@@ -77,6 +77,7 @@ async function runScript(script: string, bin: string): Promise<Outcome> {
 async function cleanUp(dir: string, env: Record<string, string>): Promise<void> {
   for (let round = 0; round < 4; round++) {
     await bash("functional -c", [], env, 20).catch(() => undefined);
+    await bash("functional-legacy -c", [], env, 20).catch(() => undefined);
     await new Deno.Command(Deno.execPath(), {
       args: ["eval", "-q", "import { uvaleStop } from './mod.ts'; try { uvaleStop(); } catch {}"],
       cwd: ROOT,
