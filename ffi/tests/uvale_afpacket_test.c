@@ -704,9 +704,34 @@ static bool tap_exists(const char *name, int ns)
 	return there;
 }
 
+/* three echo requests sent from vB's wire to vA, then 300 ms of listening:
+ * at vA's WIRE socket, on the TAP (h, may be NULL) and back on vB's wire */
+static void wire_echo(struct afp *wb, struct afp *wa, struct afp_host *h, struct echo_seen *at_a,
+		      struct echo_seen *div, struct echo_seen *back)
+{
+	uint8_t f[FRAME_MAX];
+	struct afp_frag fg = { f, 0 };
+	struct afp_frag_frame fr = { &fg, 1 };
+	long long end;
+
+	for (uint16_t seq = 11; seq <= 13; seq++) {
+		fg.len = echo_request(f, seq);
+		CHECK_EQ(afp_tx_burst(wb, &fr, 1), 1);
+	}
+	end = now_ms() + 300;
+	while (now_ms() < end) {
+		afp_rx_burst(wa, 64, on_echo, at_a);
+		afp_rx_burst(wb, 64, on_echo, back);
+		if (h != NULL)
+			afp_host_rx_burst(h, 64, on_echo, div);
+		usleep(2000);
+	}
+}
+
 /* echo requests injected with afp_host are answered by Linux in ns A; the
  * requests never reach the wire (vB) nor vA's WIRE socket; with DIVERT the
- * replies come back through the TAP instead of the wire */
+ * replies come back through the TAP instead of the wire; with CUTOFF as well,
+ * echo requests from the wire reach vA's WIRE socket but not Linux */
 static void test_host(void)
 {
 	struct afp *wa = open_in(ns_a, "vA", AFP_SIDE_WIRE);
@@ -736,15 +761,16 @@ static void test_host(void)
 		CHECK_EQ(afp_host_open("vA", 0, &again), -EBUSY);
 		afp_host_close(again);
 	}
-	for (int mode = 0; mode < 2; mode++) {
+	for (int mode = 0; mode < 3; mode++) {
 		struct echo_seen wire_a = { 0 }, stack_a = { 0 }, wire_b = { 0 }, div = { 0 };
 		long long end = now_ms() + 3000;
 
-		if (mode == 1) {
+		if (mode >= 1) {
 			afp_host_close(h);
 			h = NULL;
 			CHECK(!tap_exists(tap, ns_a), "TAP %s removed by afp_host_close", tap);
-			CHECK_EQ(afp_host_open("vA", AFP_HOST_DIVERT, &h), 0);
+			CHECK_EQ(afp_host_open("vA", mode == 1 ? AFP_HOST_DIVERT :
+				 AFP_HOST_DIVERT | AFP_HOST_CUTOFF, &h), 0);
 			if (!h)
 				break;
 		}
@@ -775,6 +801,15 @@ static void test_host(void)
 			CHECK_EQ(stack_a.reply, 0);
 			CHECK_EQ(wire_b.reply, 0); /* the stack is cut off from the wire */
 		}
+		if (mode == 2) {
+			struct echo_seen at_a = { 0 }, div2 = { 0 }, back = { 0 };
+
+			wire_echo(wb, wa, h, &at_a, &div2, &back);
+			CHECK(at_a.req == 3, "the WIRE socket sees the wire under CUTOFF: %u of 3",
+			      at_a.req);
+			CHECK_EQ(div2.reply, 0); /* Linux heard nothing of the wire */
+			CHECK_EQ(back.reply, 0);
+		}
 	}
 	afp_host_close(h);
 	h = NULL;
@@ -785,7 +820,7 @@ static void test_host(void)
 		struct afp_host *k = NULL;
 
 		ns_enter(ns_a);
-		if (afp_host_open("vA", AFP_HOST_DIVERT, &k) != 0)
+		if (afp_host_open("vA", AFP_HOST_DIVERT | AFP_HOST_CUTOFF, &k) != 0)
 			_exit(1);
 		kill(getpid(), SIGSTOP);
 		_exit(0);
@@ -800,6 +835,13 @@ static void test_host(void)
 	CHECK(!tap_exists(tap, ns_a), "TAP %s gone after kill -9", tap);
 	CHECK_EQ(ns_sh(ns_a, ns_a, "ping -n -c 1 -W 2 10.98.0.2 >/dev/null 2>&1 ; "
 		       "tc filter show dev vA egress 2>/dev/null | grep -q . && exit 1; exit 0"), 0);
+	{
+		/* both hooks of vA are free again: Linux answers the wire on the wire */
+		struct echo_seen at_a = { 0 }, div = { 0 }, back = { 0 };
+
+		wire_echo(wb, wa, NULL, &at_a, &div, &back);
+		CHECK(back.reply == 3, "Linux answers the wire after kill -9: %u of 3", back.reply);
+	}
 out:
 	afp_host_close(h);
 	afp_close(wa);

@@ -398,6 +398,106 @@ static void test_host_rings(void)
 	ns_sh(ns_b, ns_a, "ip addr del 10.78.0.2/24 dev vB");
 }
 
+/* a counter of namespace ns: field `col` of the `row` line of /proc/net/FILE
+ * (snmp: the line after the header that names the columns; dev: by position) */
+static long long net_counter(int ns, const char *file, const char *row, const char *col)
+{
+	char path[64], line[1024], head[1024] = "";
+	long long v = -1;
+	FILE *fp;
+
+	ns_enter(ns);
+	snprintf(path, sizeof(path), "/proc/thread-self/net/%s", file);
+	fp = fopen(path, "r");
+	while (fp != NULL && v < 0 && fgets(line, sizeof(line), fp) != NULL) {
+		char *l = line + strspn(line, " ");
+		int k = 0, want = -1;
+
+		if (strncmp(l, row, strlen(row)) != 0)
+			continue;
+		if (strcmp(file, "dev") == 0) {
+			want = atoi(col); /* dev: the column number after "name:" */
+		} else if (head[0] == '\0') {
+			snprintf(head, sizeof(head), "%s", l);
+			continue;
+		} else {
+			for (char *t = strtok(head, " \n"); t; t = strtok(NULL, " \n"), k++)
+				if (strcmp(t, col) == 0)
+					want = k;
+		}
+		k = 0;
+		for (char *t = strtok(l + strlen(row), " \n"); t && v < 0; t = strtok(NULL, " \n"))
+			if (++k == want)
+				v = atoll(t);
+	}
+	if (fp != NULL)
+		fclose(fp);
+	ns_enter(ns_a);
+	return v;
+}
+
+/* an ICMP echo request from 10.79.0.1 on rx ring `ring` within ms */
+static int got_ping(struct t_port *p, int ring, int ms)
+{
+	uint8_t g[2048];
+	long long end = now_ms() + ms;
+
+	while (now_ms() < end) {
+		uint16_t n = get(p, ring, g, (int)(end - now_ms()), 0x0800);
+
+		if (n >= 42 && g[23] == 1 && g[34] == 8 &&
+		    memcmp(g + 26, (uint8_t[]){ 10, 79, 0, 1 }, 4) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Netmap mode: while netmap:vB is open (nobody on its host rings), ns B's
+ * stack is off the wire both ways, as with kernel netmap; afterwards it is
+ * back, with nothing left behind.
+ */
+static void test_netmap_mode(void)
+{
+	struct t_port b;
+	long long rx, echos;
+
+	CHECK_EQ(ns_sh(ns_a, ns_a, "ip addr add 10.79.0.1/24 dev vA"), 0);
+	CHECK_EQ(ns_sh(ns_b, ns_a, "ip addr add 10.79.0.2/24 dev vB"), 0);
+	CHECK_EQ(ns_sh(ns_b, ns_a, "ping -c1 -W2 10.79.0.1 >/dev/null"), 0);
+	CHECK_EQ(open_in(ns_b, &b, "vB", NMA_REG_ALL_NIC), 0);
+	if (b.fd < 0)
+		goto out;
+	/* what B's stack sends goes to the host rx ring (nobody's): not the wire */
+	rx = net_counter(ns_a, "dev", "vA:", "2");
+	CHECK(rx >= 0, "rx_packets of vA: %lld", rx);
+	CHECK(ns_sh(ns_b, ns_a, "ping -c1 -W1 10.79.0.1 >/dev/null 2>&1") != 0,
+	      "ns B's stack is cut off from the wire");
+	CHECK_EQ(net_counter(ns_a, "dev", "vA:", "2"), rx);
+	/* what arrives on vB goes to the NIC rx ring only: B's stack hears nothing */
+	echos = net_counter(ns_b, "snmp", "Icmp:", "InEchos");
+	CHECK(echos >= 0, "InEchos of ns B: %lld", echos);
+	CHECK_EQ(ns_sh(ns_a, ns_a, "ip neigh replace 10.79.0.2 lladdr 02:00:00:00:00:0b dev vA"), 0);
+	CHECK(ns_sh(ns_a, ns_a, "ping -c1 -W1 10.79.0.2 >/dev/null 2>&1") != 0,
+	      "ns B's stack answered a ping from the wire");
+	CHECK(got_ping(&b, 0, 1000), "the echo request reached the NIC rx ring");
+	CHECK_EQ(net_counter(ns_b, "snmp", "Icmp:", "InEchos"), echos);
+out:
+	t_close(&b);
+	{
+		long long end = now_ms() + 2000;
+
+		while (tap_in(ns_b, "vB") && now_ms() < end)
+			usleep(20000);
+		CHECK(!tap_in(ns_b, "vB"), "the TAP is removed with the last user");
+	}
+	/* back on the wire, both ways */
+	CHECK_EQ(ns_sh(ns_b, ns_a, "ping -c1 -W2 10.79.0.1 >/dev/null"), 0);
+	CHECK_EQ(ns_sh(ns_a, ns_a, "ping -c1 -W2 10.79.0.2 >/dev/null"), 0);
+	ns_sh(ns_a, ns_a, "ip neigh del 10.79.0.2 dev vA; ip addr del 10.79.0.1/24 dev vA");
+	ns_sh(ns_b, ns_a, "ip addr del 10.79.0.2/24 dev vB");
+}
+
 /* attach vA to a switch: frames cross between a VALE port and netmap:vB */
 static void test_attach(void)
 {
@@ -580,6 +680,8 @@ int main(void)
 	test_errors();
 	test_send_receive();
 	test_host_rings();
+	if (system("command -v ping >/dev/null 2>&1") == 0)
+		test_netmap_mode();
 	test_attach();
 	if (system("command -v ping >/dev/null 2>&1") == 0)
 		test_ping();

@@ -5,8 +5,8 @@
  * program on the TAP's tcx hook, and optionally a program on the interface's
  * tcx egress hook that diverts the stack's output to the TAP.
  *
- * The two programs, written out by hand (they are a handful of instructions,
- * so no compiler or loader library is needed):
+ * The programs, written out by hand (they are a handful of instructions, so
+ * no compiler or loader library is needed):
  *
  *   TAP ingress                      interface egress (AFP_HOST_DIVERT)
  *     r2 = AFP_HOST_MARK               r2 = skb->mark
@@ -16,6 +16,15 @@
  *     call bpf_redirect                call bpf_redirect
  *     exit                             exit
  *                                    pass: r0 = TCX_NEXT; exit
+ *
+ *   interface ingress (AFP_HOST_CUTOFF)
+ *     r2 = skb->mark
+ *     if r2 == AFP_HOST_MARK goto pass
+ *     r0 = TCX_DROP; exit
+ *   pass: r0 = TCX_NEXT; exit
+ *
+ * Packet sockets see a received frame before the tcx ingress hook runs, so
+ * the engine's WIRE socket still receives what the cut-off program drops.
  *
  * bpf_redirect to an ingress runs eth_type_trans for the interface, so frames
  * are classified against its MAC address; in one namespace the mark survives,
@@ -47,6 +56,7 @@
 #define AFP_TCX_INGRESS 46
 #define AFP_TCX_EGRESS  47
 #define AFP_TCX_NEXT    (-1)
+#define AFP_TCX_DROP    2
 
 #define AFP_ENGINE_MARK 0x6e6d7378u /* afpacket.c: SO_MARK of the engine's sockets */
 #define HOST_MAX_FRAGS  64u
@@ -56,6 +66,7 @@ struct afp_host {
 	int tap;                /* /dev/net/tun, non-persistent: closing removes it */
 	int prog_in, link_in;   /* TAP ingress -> interface ingress */
 	int prog_out, link_out; /* interface egress -> TAP (-1 unless DIVERT) */
+	int prog_cut, link_cut; /* interface ingress: drop the wire (-1 unless CUTOFF) */
 	int ifindex, tapindex;
 	uint32_t mtu;
 	char ifname[IFNAMSIZ], tapname[IFNAMSIZ];
@@ -174,6 +185,28 @@ static int attach_divert(struct afp_host *h)
 	return 0;
 }
 
+static int attach_cutoff(struct afp_host *h)
+{
+	const struct bpf_insn prog[] = {
+		LDX_W(BPF_REG_2, BPF_REG_1, offsetof(struct __sk_buff, mark)),
+		JEQ_IMM(BPF_REG_2, AFP_HOST_MARK, 2),
+		MOV_IMM(BPF_REG_0, AFP_TCX_DROP),
+		EXIT(),
+		MOV_IMM(BPF_REG_0, AFP_TCX_NEXT),
+		EXIT(),
+	};
+	int fd = prog_load(h, prog, sizeof(prog) / sizeof(prog[0]), "loading the cut-off program");
+
+	if (fd < 0)
+		return fd;
+	h->prog_cut = fd;
+	fd = link_create(h, fd, h->ifindex, AFP_TCX_INGRESS, "attaching to the interface's ingress");
+	if (fd < 0)
+		return fd;
+	h->link_cut = fd;
+	return 0;
+}
+
 /* ---- the TAP --------------------------------------------------------------- */
 
 static int tap_ioctl(struct afp_host *h, unsigned long req, struct ifreq *ifr, const char *what)
@@ -249,12 +282,13 @@ int afp_host_open(const char *ifname, unsigned flags, struct afp_host **out)
 	if (ifname == NULL || ifname[0] == '\0' || strlen(ifname) >= IFNAMSIZ)
 		return nms_fail(EINVAL, "afp_host_open: interface name '%s' is empty or longer "
 				"than %d characters", ifname ? ifname : "", IFNAMSIZ - 1);
-	if (flags & ~AFP_HOST_DIVERT)
+	if (flags & ~(AFP_HOST_DIVERT | AFP_HOST_CUTOFF))
 		return nms_fail(EINVAL, "afp_host_open %s: unknown flags 0x%x", ifname, flags);
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
 		return nms_fail(ENOMEM, "afp_host_open %s: out of memory", ifname);
 	h->tap = h->prog_in = h->link_in = h->prog_out = h->link_out = -1;
+	h->prog_cut = h->link_cut = -1;
 	memcpy(h->ifname, ifname, strlen(ifname) + 1);
 	h->ifindex = (int)if_nametoindex(ifname);
 	if (h->ifindex == 0)
@@ -273,6 +307,8 @@ int afp_host_open(const char *ifname, unsigned flags, struct afp_host **out)
 		err = attach_inject(h);
 	if (!err && (flags & AFP_HOST_DIVERT))
 		err = attach_divert(h);
+	if (!err && (flags & AFP_HOST_CUTOFF))
+		err = attach_cutoff(h);
 	if (err) {
 		afp_host_close(h);
 		return err;
@@ -283,16 +319,18 @@ int afp_host_open(const char *ifname, unsigned flags, struct afp_host **out)
 
 void afp_host_close(struct afp_host *h)
 {
-	int fds[5];
+	int fds[7];
 
 	if (h == NULL)
 		return;
-	/* links first: the interface's egress is restored before the TAP goes */
-	fds[0] = h->link_out;
-	fds[1] = h->prog_out;
-	fds[2] = h->link_in;
-	fds[3] = h->prog_in;
-	fds[4] = h->tap;
+	/* links first: the interface's hooks are restored before the TAP goes */
+	fds[0] = h->link_cut;
+	fds[1] = h->prog_cut;
+	fds[2] = h->link_out;
+	fds[3] = h->prog_out;
+	fds[4] = h->link_in;
+	fds[5] = h->prog_in;
+	fds[6] = h->tap;
 	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

@@ -139,6 +139,10 @@ void afp_get_stats(struct afp *afp, struct afp_stats *st);
  * sends what the local stack transmits to the TAP instead of the wire (frames
  * the engine sends, marked by SO_MARK, pass): the stack is cut off from the
  * wire as netmap cuts it off, and afp_host_rx_burst() reads its frames.
+ * With AFP_HOST_CUTOFF a third program on the interface's tcx ingress hook
+ * drops every received frame but those injected through the TAP: the stack
+ * no longer hears the wire (packet sockets, the engine's included, still do:
+ * they see a frame before that hook). DIVERT | CUTOFF is netmap mode.
  *
  * Everything is held by file descriptors (a non-persistent TAP, programs
  * attached through bpf links): afp_host_close(), or the process dying even
@@ -147,6 +151,7 @@ void afp_get_stats(struct afp *afp, struct afp_stats *st);
  */
 #define AFP_HOST_MARK   0x6e6d7379u /* skb->mark of frames injected into the stack */
 #define AFP_HOST_DIVERT 0x1u        /* afp_host_open: also divert the stack's output */
+#define AFP_HOST_CUTOFF 0x2u        /* afp_host_open: the stack hears only injected frames */
 
 struct afp_host_stats {
 	uint64_t injected;     /* frames handed to the stack */

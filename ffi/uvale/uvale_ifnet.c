@@ -8,16 +8,24 @@
  * daemon threads ("pumps") run while the port exists:
  *
  *   RX pump  polls the WIRE socket (frames that arrived on the interface) and
- *            the STACK socket (copies of what the local stack transmits):
- *            registered, it fills the user's rx ring 0 and host rx ring;
- *            attached to a switch, it forwards wire frames into the switch
- *            with the client's own forwarding code (uv_bdg_inject).
+ *            the host side (what the local stack transmits): registered, it
+ *            fills the user's rx ring 0 and host rx ring; attached to a
+ *            switch, it forwards wire frames into the switch with the
+ *            client's own forwarding code (uv_bdg_inject).
  *   TX pump  sleeps on the port's second futex word (uv_kick): registered,
  *            it sends [hwcur, xmit_head) of the user's tx ring 0 with
- *            afp_tx_burst and gives the slots back; attached, it sends what
- *            the switch delivered to the port's rx ring 0. Host tx slots are
- *            dropped (AF_PACKET cannot inject into the stack), counted, and
- *            reported once in the daemon's log.
+ *            afp_tx_burst and gives the slots back, and hands host tx frames
+ *            to the stack; attached, it sends what the switch delivered to
+ *            the port's rx ring 0.
+ *
+ * Netmap mode: while the port exists (registered or attached) the interface
+ * is cut off from its host stack, as netmap does it: an afp_host opened with
+ * AFP_HOST_DIVERT | AFP_HOST_CUTOFF diverts what the stack transmits to the
+ * TAP (the host rx ring, or nowhere) and drops what arrives from the wire
+ * before the stack sees it; only host tx frames reach the stack. Where that
+ * cannot be set up (no root, no tcx), the daemon says so once and falls back
+ * to a STACK socket: copies of the stack's output, and the stack stays on the
+ * wire.
  *
  * A pump holds the interface's lock while it touches rings; the daemon takes
  * it around every change of the port's rings (regif, unregif, attach,
@@ -72,6 +80,10 @@ struct ifnet {
 	struct afp_host *host; /* the TAP into the stack (afp_host_open), or NULL */
 	int host_warned;
 	uint32_t twin, twin_gen; /* ROLE_NIC with -h: the host port, UV_NOPORT */
+	int cut;         /* ROLE_NIC: host is DIVERT | CUTOFF, for the engine's life */
+	_Atomic int lent; /* ROLE_NIC: the host port reads host's TAP (-h) */
+	struct ifnet *lender; /* ROLE_HOST: the NIC, whose host this one borrows */
+	int borrowed;    /* ROLE_HOST: host belongs to lender */
 	uint64_t host_dropped;
 	uint64_t too_big;
 	uint8_t *cells;  /* RX pump: copies of a burst bound for the switch */
@@ -161,6 +173,7 @@ struct ns_call {
 	struct afp_config cfg;
 	struct afp *afp;
 	struct afp_host *host;
+	unsigned hflags; /* afp_host_open flags */
 	char msg[200];
 };
 
@@ -175,7 +188,7 @@ static int call_nametoindex(void *arg)
 static int call_host_open(void *arg)
 {
 	struct ns_call *c = arg;
-	int err = afp_host_open(c->ifname, AFP_HOST_DIVERT, &c->host);
+	int err = afp_host_open(c->ifname, c->hflags, &c->host);
 
 	if (err)
 		snprintf(c->msg, sizeof(c->msg), "%s", nms_last_error());
@@ -266,6 +279,7 @@ int uv_ifnet_lookup(struct uv_req *r, const char *ifname, int create, struct uv_
 	f->host_dropped = f->too_big = 0;
 	f->role = ROLE_NIC;
 	f->twin = UV_NOPORT;
+	f->lender = NULL;
 	snprintf(f->realname, sizeof(f->realname), "%s", ifname);
 	*out = p;
 	return 0;
@@ -383,6 +397,8 @@ static void host_tap(struct ifnet *f, struct uv_port *p, int wanted)
 {
 	int err;
 
+	if (f->cut)
+		return; /* netmap mode: the TAP lives as long as the engine */
 	if (!wanted && f->host != NULL) {
 		afp_host_close(f->host);
 		f->host = NULL;
@@ -535,10 +551,25 @@ static void discard(void *ctx, const uint8_t *frame, uint32_t len, unsigned flag
 	(void)flags;
 }
 
-static void drain(struct afp *a)
+/* a burst from a packet socket, or else from the TAP of the host side */
+static int burst(struct afp *a, struct afp_host *h, unsigned max, afp_deliver_fn fn, void *ctx)
 {
-	for (int i = 0; i < 16 && afp_rx_burst(a, RX_BURST, discard, NULL) == (int)RX_BURST; i++)
+	if (a != NULL)
+		return afp_rx_burst(a, max, fn, ctx);
+	return h != NULL ? afp_host_rx_burst(h, max, fn, ctx) : 0;
+}
+
+static void drain(struct afp *a, struct afp_host *h)
+{
+	for (int i = 0; i < 16 && burst(a, h, RX_BURST, discard, NULL) == (int)RX_BURST; i++)
 		;
+}
+
+/* ROLE_NIC: where the stack's frames come from; NULL when the host port of
+ * vale-ctl -h reads them itself (afp_host_rx_burst only on f->host) */
+static struct afp_host *stack_tap(struct ifnet *f)
+{
+	return f->cut && !atomic_load(&f->lent) ? f->host : NULL;
 }
 
 struct fill {
@@ -569,14 +600,15 @@ static void to_ring(void *ctx, const uint8_t *frame, uint32_t len, unsigned flag
 	c->j = nxt(c->j, c->kr->num_slots - 1);
 }
 
-/* frames of socket a into kring kr; 1 if the ring is full */
-static int rx_user(struct ifnet *f, struct uv_port *p, struct afp *a, struct uv_kring *kr)
+/* frames of socket a (or, a NULL, of the TAP h) into kring kr; 1 if the ring is full */
+static int rx_user(struct ifnet *f, struct uv_port *p, struct afp *a, struct afp_host *h,
+		   struct uv_kring *kr)
 {
 	struct nma_ring *ring = usable(p, kr);
 	struct fill c = { .f = f, .a = &uvd.k->allocs[p->alloc], .kr = kr, .ring = ring };
 
 	if (ring == NULL) {
-		drain(a);
+		drain(a, h);
 		return 0;
 	}
 	for (int rounds = 0; rounds < 8; rounds++) {
@@ -589,7 +621,7 @@ static int rx_user(struct ifnet *f, struct uv_port *p, struct afp *a, struct uv_
 		if (space == 0)
 			return 1;
 		start = c.j = ht;
-		n = afp_rx_burst(a, space < RX_BURST ? space : RX_BURST, to_ring, &c);
+		n = burst(a, h, space < RX_BURST ? space : RX_BURST, to_ring, &c);
 		if (c.j != start) {
 			atomic_store_explicit(&kr->hwtail, c.j, memory_order_release);
 			if (kr->mon_copy != UV_NOKREF && uv_kr_tryget(kr)) {
@@ -641,10 +673,12 @@ static void *rx_pump(void *arg)
 
 	block_signals();
 	while (!atomic_load(&f->stop)) {
+		struct afp_host *tap = stack_tap(f);
+		int side = f->stack ? afp_fd(f->stack) : tap ? afp_host_fd(tap) : -1;
 		struct pollfd pf[3] = {
 			{ f->stopfd, POLLIN, 0 },
 			{ wire_full ? -1 : f->wire ? afp_fd(f->wire) : afp_host_fd(f->host), POLLIN, 0 },
-			{ host_full || !f->stack ? -1 : afp_fd(f->stack), POLLIN, 0 },
+			{ host_full ? -1 : side, POLLIN, 0 },
 		};
 		int timeout = wire_full || host_full || errors ? BLOCKED_MS * (errors ? 10 : 1)
 							       : IDLE_MS;
@@ -657,10 +691,12 @@ static void *rx_pump(void *arg)
 		for (int i = 1; i < 3 && f->wire != NULL; i++)
 			if (pf[i].revents & (POLLERR | POLLHUP | POLLNVAL)) {
 				/* read the error, or poll keeps reporting it */
-				afp_take_error(i == 1 ? f->wire : f->stack);
+				if (i == 1 || f->stack != NULL)
+					afp_take_error(i == 1 ? f->wire : f->stack);
 				errors = 1;
 			}
 		pthread_mutex_lock(&f->lk);
+		tap = stack_tap(f); /* the host port may have taken it meanwhile */
 		if (f->role == ROLE_HOST) {
 			if (live_port(f) != NULL && p->bdg >= 0)
 				rx_switch(f, p);
@@ -668,15 +704,17 @@ static void *rx_pump(void *arg)
 				while (afp_host_rx_burst(f->host, RX_BURST, discard, NULL) > 0)
 					;
 		} else if (live_port(f) == NULL) {
-			drain(f->wire);
-			drain(f->stack);
+			drain(f->wire, NULL);
+			drain(f->stack, tap);
 		} else if (p->bdg >= 0) {
+			/* the stack's frames: nobody's host rx ring (with -h, the host
+			 * port reads the TAP itself) */
 			rx_switch(f, p);
-			drain(f->stack); /* with -h, the stack's frames go to the TAP */
+			drain(f->stack, tap);
 			wire_full = host_full = 0;
 		} else {
-			wire_full = rx_user(f, p, f->wire, &p->kr[UV_RX][0]);
-			host_full = rx_user(f, p, f->stack, &p->kr[UV_RX][p->nrx]);
+			wire_full = rx_user(f, p, f->wire, NULL, &p->kr[UV_RX][0]);
+			host_full = rx_user(f, p, f->stack, tap, &p->kr[UV_RX][p->nrx]);
 		}
 		pthread_mutex_unlock(&f->lk);
 	}
@@ -689,14 +727,45 @@ static void engine_close(struct ifnet *f)
 {
 	afp_close(f->wire);
 	afp_close(f->stack);
-	afp_host_close(f->host);
+	if (f->borrowed)
+		atomic_store(&f->lender->lent, 0); /* the NIC's pump reads the TAP again */
+	else
+		afp_host_close(f->host); /* the interface's hooks are restored */
 	f->wire = f->stack = NULL;
 	f->host = NULL;
+	f->cut = f->borrowed = 0;
 	if (f->stopfd >= 0)
 		close(f->stopfd);
 	f->stopfd = -1;
 	free(f->cells);
 	f->cells = NULL;
+}
+
+/*
+ * Netmap mode for a NIC port: the host stack cut off from the interface (see
+ * the top of this file). 0, or an errno with the reason in c->msg, once said
+ * in the daemon's log (the daemon's main thread only).
+ */
+static int cut_off(struct uv_req *r, struct ifnet *f, struct ns_call *c)
+{
+	static int said;
+	int err;
+
+	c->hflags = AFP_HOST_DIVERT | AFP_HOST_CUTOFF;
+	err = in_ns(r, f->nsfd, call_host_open, c);
+	if (!err) {
+		f->host = c->host;
+		f->cut = 1;
+		return 0;
+	}
+	if (!said) {
+		said = 1;
+		fprintf(stderr, "uvaled: %s: netmap mode cannot cut the host stack off the "
+			"interface (%s); it keeps its wire, the host rx ring gets copies of its "
+			"frames (said once for all interfaces)\n", f->realname, c->msg);
+	}
+	c->msg[0] = '\0';
+	return err;
 }
 
 int uv_ifnet_start(struct uv_req *r, struct uv_port *p)
@@ -708,8 +777,16 @@ int uv_ifnet_start(struct uv_req *r, struct uv_port *p)
 
 	if (f->running)
 		return 0;
-	if (f->role == ROLE_HOST) {
-		wire.ifname = f->realname;
+	if (f->role == ROLE_HOST && f->lender != NULL && f->lender->cut) {
+		/* vale-ctl -h on a NIC in netmap mode: its TAP is this port's */
+		pthread_mutex_lock(&f->lender->lk);
+		atomic_store(&f->lender->lent, 1);
+		pthread_mutex_unlock(&f->lender->lk);
+		f->host = f->lender->host;
+		f->borrowed = 1;
+		err = 0;
+	} else if (f->role == ROLE_HOST) {
+		wire.hflags = AFP_HOST_DIVERT;
 		err = in_ns(r, f->nsfd, call_host_open, &wire);
 		f->host = wire.host;
 	} else {
@@ -717,11 +794,13 @@ int uv_ifnet_start(struct uv_req *r, struct uv_port *p)
 	}
 	if (!err && f->role == ROLE_NIC) {
 		f->wire = wire.afp;
-		err = in_ns(r, f->nsfd, call_open, &stack);
-		if (!err)
-			f->stack = stack.afp;
-		else
-			snprintf(wire.msg, sizeof(wire.msg), "%s", stack.msg);
+		if (cut_off(r, f, &stack) != 0) {
+			err = in_ns(r, f->nsfd, call_open, &stack);
+			if (!err)
+				f->stack = stack.afp;
+			else
+				snprintf(wire.msg, sizeof(wire.msg), "%s", stack.msg);
+		}
 	}
 	if (err) {
 		if (wire.msg[0])
@@ -832,6 +911,7 @@ int uv_ifnet_attach_host(struct uv_req *r, struct uv_port *p)
 	hf->nsfd = f->nsfd >= 0 ? fcntl(f->nsfd, F_DUPFD_CLOEXEC, 0) : -1;
 	hf->role = ROLE_HOST;
 	hf->twin = UV_NOPORT;
+	hf->lender = f;
 	hf->host_warned = 0;
 	hf->host_dropped = hf->too_big = 0;
 	memcpy(hf->realname, f->realname, sizeof(hf->realname));
@@ -871,6 +951,7 @@ void uv_ifnet_detach_host(struct uv_port *p)
 	f->twin = UV_NOPORT;
 	if (h->kind != UV_KIND_AFPACKET || h->gen != f->twin_gen)
 		return;
+	engine_stop(ifnet_of(h), h); /* now: its pumps may use the NIC's TAP */
 	uv_ifnet_bdg_rings(h, 0);
 	uv_bdg_detach(h, 0);
 	uv_port_put(h);
@@ -981,7 +1062,9 @@ int uv_ifnet_detach(struct uv_req *r, struct uv_bridge *b, const char *ifname)
 void uv_ifnet_shutdown(void)
 {
 	pthread_once(&ifn_once, ifn_init);
-	for (int i = 0; i < UV_MAX_PORTS; i++)
-		if (ifn[i].running)
-			engine_stop(&ifn[i], &uvd.k->ports[i]);
+	/* host ports first: they may use their NIC's TAP */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < UV_MAX_PORTS; i++)
+			if (ifn[i].running && (pass == 1 || ifn[i].role == ROLE_HOST))
+				engine_stop(&ifn[i], &uvd.k->ports[i]);
 }
