@@ -262,10 +262,19 @@ static int is_tag_tpid(uint16_t type)
 	       type == VV_TPID_QINQ_OLD;
 }
 
+static void set_act(struct vv_action *act, uint16_t kind, uint16_t tpid,
+		    uint16_t tci)
+{
+	act->kind = kind;
+	act->tpid = tpid;
+	act->tci = tci;
+}
+
 /* A frame from the trunk: to the access side of its VID. */
-static int from_trunk(const struct vv_table *t, struct vv_frag *f,
-		      unsigned int n, uint32_t total, uint32_t l2off,
-		      uint32_t *dst)
+static inline __attribute__((always_inline)) int from_trunk(const struct vv_table *t,
+			     const struct vv_frag *f,
+			     unsigned int n, uint32_t total, uint32_t l2off,
+			     uint32_t *dst, struct vv_action *act)
 {
 	uint16_t tpid = (t->flags & VV_OPT_DOT1AD) ? VV_TPID_8021AD :
 						     VV_TPID_8021Q;
@@ -297,26 +306,24 @@ static int from_trunk(const struct vv_table *t, struct vv_frag *f,
 	port = t->vid_port[vid];
 	if (port == VV_NOPORT)
 		return VV_DROP_UNKNOWN_VID;
-	if (t->flags & VV_OPT_KEEP_PCP) {
-		/* Leave a priority tag: VID 0, PCP and DEI kept. */
-		put16(f, n, l2off + VV_TCI_OFF, tci & VV_PRIO_MASK);
-	} else {
-		int v = untag_frame(f, n, total, l2off);
-
-		if (v != VV_FWD)
-			return v;
-	}
+	/* With KEEP_PCP a priority tag stays: VID 0, PCP and DEI kept. */
+	if (t->flags & VV_OPT_KEEP_PCP)
+		set_act(act, VV_ACT_SET_TCI, 0, tci & VV_PRIO_MASK);
+	else
+		set_act(act, VV_ACT_UNTAG, 0, 0);
 	*dst = port;
 	return VV_FWD;
 }
 
 /* A frame from the access side of VID vid: to the trunk. */
-static int from_access(const struct vv_table *t, uint16_t vid,
-		       struct vv_frag *f, unsigned int n, uint32_t total,
-		       uint32_t l2off, uint32_t *dst)
+static inline __attribute__((always_inline)) int from_access(const struct vv_table *t, uint16_t vid,
+			      const struct vv_frag *f, unsigned int n,
+			      uint32_t total, uint32_t l2off, uint32_t *dst,
+			      struct vv_action *act)
 {
 	int dot1ad = !!(t->flags & VV_OPT_DOT1AD);
 	int native = (t->flags & VV_OPT_NATIVE) && vid == t->native_vid;
+	const struct vv_frag *last = &f[n - 1];
 	uint16_t type, tci;
 
 	if (total < l2off + VV_ETH_HLEN)
@@ -334,38 +341,184 @@ static int from_access(const struct vv_table *t, uint16_t vid,
 		if (tci & VV_VID_MASK)
 			return VV_DROP_TAGGED;
 		if (!native)
-			put16(f, n, l2off + VV_TCI_OFF, tci | vid);
+			set_act(act, VV_ACT_SET_TCI, 0, tci | vid);
 		*dst = t->trunk_port;
 		return VV_FWD;
 	}
 	if (!native) {
-		int v = tag_frame(f, n, total, l2off,
-				  dot1ad ? VV_TPID_8021AD : VV_TPID_8021Q,
-				  vid);
-
-		if (v != VV_FWD)
-			return v;
+		/* The tag grows the last fragment: it needs the room. */
+		if (last->cap - last->len < VV_TAG_LEN || !last->buf)
+			return VV_DROP_NOROOM;
+		set_act(act, VV_ACT_TAG,
+			dot1ad ? VV_TPID_8021AD : VV_TPID_8021Q, vid);
 	}
 	*dst = t->trunk_port;
+	return VV_FWD;
+}
+
+/* vv_classify() on a frame of total bytes whose fragment list is valid
+ * (inline: uvale calls vv_classify() for every frame). */
+static inline __attribute__((always_inline)) int classify(const struct vv_table *t, uint32_t src,
+		    const struct vv_frag *f, unsigned int nfrags,
+		    uint32_t total, uint32_t l2off, uint32_t *dst,
+		    struct vv_action *act)
+{
+	int v;
+
+	if (src != VV_NOPORT && src == t->trunk_port)
+		v = from_trunk(t, f, nfrags, total, l2off, dst, act);
+	else if (src < VV_TABLE_PORTS && t->port_vid[src] <= VV_VID_MAX)
+		v = from_access(t, t->port_vid[src], f, nfrags, total, l2off,
+				dst, act);
+	else
+		v = VV_DROP_UNKNOWN_PORT;
+	if (v != VV_FWD) {
+		*dst = VV_NOPORT;
+		set_act(act, VV_ACT_NONE, 0, 0);
+	}
+	return v;
+}
+
+int vv_classify(const struct vv_table *t, uint32_t src,
+		const struct vv_frag *f, unsigned int nfrags, uint32_t l2off,
+		uint32_t *dst, struct vv_action *act)
+{
+	uint32_t total;
+
+	*dst = VV_NOPORT;
+	set_act(act, VV_ACT_NONE, 0, 0);
+	/* the usual frame: one buffer, no virtio-net header */
+	if (nfrags == 1 && f->len <= f->cap && f->len <= 0xffffff && f->buf &&
+	    l2off == 0)
+		return classify(t, src, f, 1, f->len, 0, dst, act);
+	if (!frame_total(f, nfrags, &total) || l2off > 0xffff)
+		return VV_DROP_BAD_FRAGS;
+	return classify(t, src, f, nfrags, total, l2off, dst, act);
+}
+
+/* vv_apply() on a frame of total bytes whose fragment list is valid. */
+static int apply(struct vv_frag *f, unsigned int nfrags, uint32_t total,
+		 uint32_t l2off, const struct vv_action *act)
+{
+	switch (act->kind) {
+	case VV_ACT_NONE:
+		return VV_FWD;
+	case VV_ACT_TAG:
+		return tag_frame(f, nfrags, total, l2off, act->tpid, act->tci);
+	case VV_ACT_UNTAG:
+		return untag_frame(f, nfrags, total, l2off);
+	case VV_ACT_SET_TCI:
+		if (total < l2off + VV_ETH_HLEN + VV_TAG_LEN)
+			return VV_DROP_SHORT;
+		put16(f, nfrags, l2off + VV_TCI_OFF, act->tci);
+		return VV_FWD;
+	}
+	return VV_DROP_BAD_FRAGS;
+}
+
+int vv_apply(struct vv_frag *f, unsigned int nfrags, uint32_t l2off,
+	     const struct vv_action *act)
+{
+	uint32_t total;
+
+	if (!frame_total(f, nfrags, &total) || l2off > 0xffff)
+		return VV_DROP_BAD_FRAGS;
+	return apply(f, nfrags, total, l2off, act);
+}
+
+/* Copy the logical bytes [from, to) of the frame to out. */
+static void gather(uint8_t *out, const struct vv_frag *f, unsigned int n,
+		   uint32_t from, uint32_t to)
+{
+	uint32_t in;
+	unsigned int i;
+
+	if (to <= from)
+		return;
+	if (n == 1) {
+		memcpy(out, f->buf + from, to - from);
+		return;
+	}
+	for (i = locate(f, n, from, &in); i < n && from < to; i++, in = 0) {
+		uint32_t chunk = f[i].len - in;
+
+		if (chunk > to - from)
+			chunk = to - from;
+		memcpy(out, f[i].buf + in, chunk);
+		out += chunk;
+		from += chunk;
+	}
+}
+
+static void out16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+int vv_copy_edit(uint8_t *out, uint32_t room, const struct vv_frag *f,
+		 unsigned int nfrags, uint32_t l2off,
+		 const struct vv_action *act, uint32_t *out_len)
+{
+	uint32_t total, at = l2off + VV_TPID_OFF, len;
+
+	*out_len = 0;
+	if (!frame_total(f, nfrags, &total) || l2off > 0xffff ||
+	    act->kind > VV_ACT_SET_TCI)
+		return VV_DROP_BAD_FRAGS;
+	if (nfrags == 1)
+		return vv_copy_edit_flat(out, room, f->buf, total, l2off, act,
+					 out_len);
+	len = total;
+	if (act->kind == VV_ACT_TAG) {
+		if (total < l2off + VV_ETH_HLEN)
+			return VV_DROP_SHORT;
+		len = total + VV_TAG_LEN;
+	} else if (act->kind != VV_ACT_NONE) {
+		if (total < l2off + VV_ETH_HLEN + VV_TAG_LEN)
+			return VV_DROP_SHORT;
+		if (act->kind == VV_ACT_UNTAG)
+			len = total - VV_TAG_LEN;
+	}
+	if (len > room)
+		return VV_DROP_NOROOM;
+	switch (act->kind) {
+	case VV_ACT_TAG:
+		gather(out, f, nfrags, 0, at);
+		out16(out + at, act->tpid);
+		out16(out + at + 2, act->tci);
+		gather(out + at + VV_TAG_LEN, f, nfrags, at, total);
+		break;
+	case VV_ACT_UNTAG:
+		gather(out, f, nfrags, 0, at);
+		gather(out + at, f, nfrags, at + VV_TAG_LEN, total);
+		break;
+	case VV_ACT_SET_TCI:
+		gather(out, f, nfrags, 0, total);
+		out16(out + l2off + VV_TCI_OFF, act->tci);
+		break;
+	default:
+		gather(out, f, nfrags, 0, total);
+		break;
+	}
+	*out_len = len;
 	return VV_FWD;
 }
 
 int vv_forward(const struct vv_table *t, uint32_t src, struct vv_frag *f,
 	       unsigned int nfrags, uint32_t l2off, uint32_t *dst)
 {
+	struct vv_action act;
 	uint32_t total;
 	int v;
 
 	*dst = VV_NOPORT;
 	if (!frame_total(f, nfrags, &total) || l2off > 0xffff)
 		return VV_DROP_BAD_FRAGS;
-	if (src != VV_NOPORT && src == t->trunk_port)
-		v = from_trunk(t, f, nfrags, total, l2off, dst);
-	else if (src < VV_TABLE_PORTS && t->port_vid[src] <= VV_VID_MAX)
-		v = from_access(t, t->port_vid[src], f, nfrags, total, l2off,
-				dst);
-	else
-		v = VV_DROP_UNKNOWN_PORT;
+	set_act(&act, VV_ACT_NONE, 0, 0);
+	v = classify(t, src, f, nfrags, total, l2off, dst, &act);
+	if (v == VV_FWD)
+		v = apply(f, nfrags, total, l2off, &act);
 	if (v != VV_FWD)
 		*dst = VV_NOPORT;
 	return v;

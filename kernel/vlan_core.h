@@ -6,7 +6,9 @@
  * side" port per VID in use. vv_forward() looks at a frame sent by one of
  * them, rewrites it in place (tag, untag, retag) and names the destination
  * port, or drops it with a reason. The same code runs inside the Linux module
- * (the lookup function of the tagging bridge) and inside uvale.
+ * (the lookup function of the tagging bridge) and inside uvale. The decision
+ * itself is vv_classify(), which changes nothing: uvale applies the edit
+ * while it copies the frame to its destination (vv_copy_edit()).
  *
  * Frames are given as a list of fragments: buf, len (bytes used) and cap
  * (bytes usable from buf). Only the last fragment grows or shrinks (tag
@@ -75,6 +77,97 @@ struct vv_frag {
 #define VV_DROP_NO_TRUNK	8	/* no trunk attached */
 #define VV_DROP_UNKNOWN_PORT	9	/* sender is neither trunk nor access */
 #define VV_VERDICT_LAST		9
+
+/* The edit a forwarded frame needs (vv_classify); all at l2off + 12. */
+#define VV_ACT_NONE	0	/* leave the frame as it is */
+#define VV_ACT_TAG	1	/* insert (tpid, tci) after the MACs */
+#define VV_ACT_UNTAG	2	/* remove the 4-byte tag after the MACs */
+#define VV_ACT_SET_TCI	3	/* overwrite the tag's TCI with tci */
+
+struct vv_action {
+	uint16_t kind;		/* VV_ACT_* */
+	uint16_t tpid;		/* VV_ACT_TAG */
+	uint16_t tci;		/* VV_ACT_TAG, VV_ACT_SET_TCI */
+};
+
+/*
+ * Decide, without touching the frame, where the frame sent by port src goes
+ * and how it must be edited on the way: the rules of vv_forward(), which is
+ * vv_classify() followed by vv_apply(). On VV_FWD *dst is the destination
+ * port and *act the edit (vv_apply() in place, or vv_copy_edit() while
+ * copying, cannot then fail for want of room in f); on a drop *dst is
+ * VV_NOPORT and *act is VV_ACT_NONE.
+ */
+int vv_classify(const struct vv_table *t, uint32_t src,
+		const struct vv_frag *f, unsigned int nfrags, uint32_t l2off,
+		uint32_t *dst, struct vv_action *act);
+
+/* Apply act to the frame in place (the tag room comes from the last
+ * fragment). Returns VV_FWD or a drop, the frame unchanged on a drop. */
+int vv_apply(struct vv_frag *f, unsigned int nfrags, uint32_t l2off,
+	     const struct vv_action *act);
+
+/*
+ * Copy the frame into out (room bytes usable) with act applied, in one
+ * pass: *out_len gets the new length. Returns VV_FWD, VV_DROP_BAD_FRAGS,
+ * VV_DROP_SHORT (too short for the edit) or VV_DROP_NOROOM (the result
+ * does not fit in room); out is untouched on a drop.
+ */
+int vv_copy_edit(uint8_t *out, uint32_t room, const struct vv_frag *f,
+		 unsigned int nfrags, uint32_t l2off,
+		 const struct vv_action *act, uint32_t *out_len);
+
+/*
+ * vv_copy_edit() for a frame held in one buffer (in, len bytes): inline, as
+ * the copy of every forwarded frame goes through it. Same results.
+ */
+static inline int vv_copy_edit_flat(uint8_t *out, uint32_t room,
+				    const uint8_t *in, uint32_t len,
+				    uint32_t l2off, const struct vv_action *act,
+				    uint32_t *out_len)
+{
+	uint32_t at = l2off + 12, need = len;	/* 12: the two MACs */
+
+	*out_len = 0;
+	if (act->kind == VV_ACT_TAG) {
+		if (len < l2off + VV_ETH_HLEN)
+			return VV_DROP_SHORT;
+		need = len + VV_TAG_LEN;
+	} else if (act->kind != VV_ACT_NONE) {
+		if (len < l2off + VV_ETH_HLEN + VV_TAG_LEN)
+			return VV_DROP_SHORT;
+		if (act->kind == VV_ACT_UNTAG)
+			need = len - VV_TAG_LEN;
+		else if (act->kind != VV_ACT_SET_TCI)
+			return VV_DROP_BAD_FRAGS;
+	}
+	if (need > room)
+		return VV_DROP_NOROOM;
+	switch (act->kind) {
+	case VV_ACT_TAG:
+		memcpy(out, in, at);
+		out[at] = (uint8_t)(act->tpid >> 8);
+		out[at + 1] = (uint8_t)act->tpid;
+		out[at + 2] = (uint8_t)(act->tci >> 8);
+		out[at + 3] = (uint8_t)act->tci;
+		memcpy(out + at + VV_TAG_LEN, in + at, len - at);
+		break;
+	case VV_ACT_UNTAG:
+		memcpy(out, in, at);
+		memcpy(out + at, in + at + VV_TAG_LEN, need - at);
+		break;
+	case VV_ACT_SET_TCI:
+		memcpy(out, in, len);
+		out[at + 2] = (uint8_t)(act->tci >> 8);
+		out[at + 3] = (uint8_t)act->tci;
+		break;
+	default:
+		memcpy(out, in, len);
+		break;
+	}
+	*out_len = need;
+	return VV_FWD;
+}
 
 /*
  * Decide where the frame sent by port src goes. l2off bytes (a virtio-net

@@ -38,6 +38,9 @@
 #define BATCH     NMA_BDG_BATCH
 #define ALIGN_B   64u
 
+/* defined with the VLAN data path in uvale_vlan.c (its declaration belongs in uvale_vlan.h) */
+const struct vv_table *uv_vlan_table(void *region, const struct uv_bridge *b);
+
 /* ---- locks and futexes ---------------------------------------------------- */
 
 int uv_mutex_init(pthread_mutex_t *m)
@@ -297,6 +300,11 @@ struct fwd {
 	uint16_t pad;
 	uint32_t dst;     /* bridge port, NMA_BDG_BROADCAST, or NMA_BDG_NOPORT */
 	uint32_t cap;     /* bytes usable from buf (a lookup may grow the frame) */
+	/* a VLAN edit still to apply (one-slot frames only), written in place by
+	 * vv_classify(): a copy through a local would cost a store-forwarding stall
+	 * per frame, as would reading it in one load together with frags */
+	struct vv_action va;
+	uint16_t pad2;
 };
 
 /* one forwarding pass over a batch in one bridge */
@@ -312,6 +320,11 @@ struct pass {
 	int depth;           /* bridges crossed through second attachments */
 	uint64_t last_dmac;  /* a cache of the last destination's hash */
 	uint32_t last_dh;
+	int inplace;         /* VLAN edits in the sender's buffers (a zero-copy monitor sees them) */
+	int whole;           /* every frame of ft goes to the one port being delivered to */
+	int plain;           /* every frame is one slot with no VLAN edit pending */
+	int vt_valid;        /* vt looked up (VLAN bridges, once per pass) */
+	const struct vv_table *vt;
 };
 
 static void vale_flush(struct pass *ps);
@@ -379,6 +392,33 @@ static uint32_t lookup_learning(struct pass *ps, const uint8_t *buf, uint32_t le
 	return NMA_BDG_BROADCAST;
 }
 
+/*
+ * The tagging bridge's lookup for a one-slot frame without virtio-net header:
+ * vv_classify() decides, and the edit (tag, untag, new TCI) waits in f until
+ * the frame is copied to its destination (deliver(), or cross() into another
+ * tagging bridge). Frames reached through a port attached to two bridges are
+ * treated as having room for a tag, as the copy that used to carry them did.
+ */
+static uint32_t lookup_vlan(struct pass *ps, struct fwd *f)
+{
+	uint32_t len = f->len, cap = f->cap, d;
+	struct vv_frag fr;
+
+	if (!ps->vt_valid) {
+		ps->vt = uv_vlan_table(ps->region, ps->b);
+		ps->vt_valid = 1;
+	}
+	if (ps->depth > 0 && cap < len + VV_TAG_LEN)
+		cap = len + VV_TAG_LEN;
+	fr = (struct vv_frag){ (uint8_t *)f->buf, len, cap };
+	if (ps->vt == NULL || vv_classify(ps->vt, ps->me, &fr, 1, 0, &d, &f->va) != VV_FWD ||
+	    d >= NMA_BDG_MAXPORTS) {
+		f->va.kind = VV_ACT_NONE;
+		return NMA_BDG_NOPORT;
+	}
+	return d;
+}
+
 /* the bridge's lookup (netmap's bdg_ops.lookup) for the frame starting at ft[i] */
 static uint32_t lookup(struct pass *ps, uint32_t i)
 {
@@ -389,6 +429,9 @@ static uint32_t lookup(struct pass *ps, uint32_t i)
 		struct vv_frag fr[NMA_MAX_FRAGS];
 		uint32_t nf = f->frags, d;
 
+		f->va.kind = VV_ACT_NONE;
+		if (nf == 1 && hdr == 0 && !ps->inplace)
+			return lookup_vlan(ps, f);
 		for (uint32_t j = 0; j < nf; j++)
 			fr[j] = (struct vv_frag){ (uint8_t *)f[j].buf, f[j].len, f[j].cap };
 		d = uv_vlan_lookup(ps->region, ps->b, ps->me, fr, nf, hdr);
@@ -420,6 +463,25 @@ static inline void copy_short(char *dst, const char *src, uint32_t len, uint32_t
 	}
 	for (uint32_t i = 0; i < r; i += 32)
 		memcpy(dst + i, src + i, 32);
+}
+
+/* the length of one-slot frame f once its VLAN edit is applied */
+static inline size_t edited_len(const struct fwd *f)
+{
+	if (f->va.kind == VV_ACT_TAG)
+		return (size_t)f->len + VV_TAG_LEN;
+	if (f->va.kind == VV_ACT_UNTAG)
+		return f->len >= VV_TAG_LEN ? f->len - VV_TAG_LEN : 0;
+	return f->len;
+}
+
+/* copy one-slot frame f to out (room bytes) with its VLAN edit applied */
+static inline int copy_edit(char *out, uint32_t room, const struct fwd *f)
+{
+	uint32_t len;
+
+	return vv_copy_edit_flat((uint8_t *)out, room, (const uint8_t *)f->buf, f->len, 0, &f->va,
+				 &len);
 }
 
 static inline int wanted(const struct fwd *f, uint32_t dport, int uc, int bc)
@@ -483,7 +545,10 @@ static void deliver(struct pass *ps, struct uv_port *dp, uint32_t dport, uint32_
 			uint64_t dstoff, dstoff_cb;
 			uint32_t dst_co;
 			size_t copy_len = ft[f].len, dst_len = copy_len;
+			uint16_t act = ft[f].va.kind;
 
+			if (act != VV_ACT_NONE)
+				dst_len = edited_len(&ft[f]);
 			slot = &ring->slot[j];
 			dst = nmb(region, da, slot->buf_idx);
 			dstoff = get_offset(kr, slot);
@@ -497,7 +562,13 @@ static void deliver(struct pass *ps, struct uv_port *dp, uint32_t dport, uint32_
 				copy_len = dst_len = 0;
 				dstoff = get_offset(kr, slot);
 			}
-			if (copy_len) {
+			if (copy_len && act != VV_ACT_NONE) {
+				/* the VLAN edit happens in this copy */
+				if (copy_edit(dst + dstoff, bufsize - (uint32_t)dstoff, &ft[f]) != VV_FWD) {
+					dst_len = 0;
+					dstoff = get_offset(kr, slot);
+				}
+			} else if (copy_len) {
 				/* stay inside the destination buffer */
 				if (dstoff_cb + copy_len > bufsize)
 					copy_len = bufsize - dstoff_cb;
@@ -531,13 +602,16 @@ static void vale_flush(struct pass *ps)
 	struct uv_bridge *b = ps->b;
 	struct fwd *ft = ps->ft;
 	uint32_t n = ps->n, me = ps->me, ring_nr = ps->ring_nr, one = NMA_BDG_NOPORT;
-	int any_bcast = 0, many = 0;
+	uint32_t frames = 0, sent = 0;
+	int any_bcast = 0, many = 0, plain = 1;
 	uint8_t seen[NMA_BDG_MAXPORTS];
 
 	for (uint32_t i = 0; i < n; i += ft[i].frags) {
 		uint32_t d = lookup(ps, i);
 
+		plain &= ft[i].frags == 1 && ft[i].va.kind == VV_ACT_NONE;
 		ft[i].dst = NMA_BDG_NOPORT;
+		frames++;
 		if (d >= NMA_BDG_NOPORT)
 			continue;
 		if (d == NMA_BDG_BROADCAST)
@@ -549,13 +623,17 @@ static void vale_flush(struct pass *ps)
 		else if (d != one)
 			many = 1;
 		ft[i].dst = d;
+		sent++;
 	}
 	if (!many && !any_bcast) {
 		/* the usual batch: one destination, no queue to sort out */
+		ps->whole = sent == frames;
+		ps->plain = plain;
 		if (one != NMA_BDG_NOPORT)
 			deliver(ps, &k->ports[b->ports[one]], one, ring_nr, 1, 0);
 		return;
 	}
+	ps->whole = 0;
 	/* unicast queues (port, ring_nr) in order of first use; each also takes
 	 * the broadcast frames, as netmap merges the broadcast queue into every
 	 * destination it scans */
@@ -661,17 +739,27 @@ static void cross(struct pass *ps, struct uv_port *dp, uint32_t dport, int uc, i
 	int32_t obi = second ? dp->bdg : dp->bdg2;
 	struct uv_bridge *ob;
 	pthread_mutex_t *held = uv_bdg_lock(k, ps->b), *ol;
-	struct scratch *sc;
+	struct scratch *sc = NULL;
+	struct fwd *nft = ps->ft;
 	struct pass np;
 	uint32_t m = 0, used = 0;
-	int err, copy;
+	int err, copy, vlan;
 
 	if (obi < 0 || ps->depth + 1 >= MAX_DEPTH)
 		return;
-	sc = scratch_get(ps->depth + 1);
-	if (sc == NULL)
-		return;
 	ob = &k->bridges[obi];
+	vlan = ob->lookup != UV_LOOKUP_LEARNING;
+	/* the whole batch crosses and needs no copy: the next bridge takes ft as
+	 * it is (its lookups only overwrite dst and the pending edits, which the
+	 * caller no longer needs) */
+	if (uc && ps->whole && (!vlan || ps->plain)) {
+		m = ps->n;
+	} else {
+		sc = scratch_get(ps->depth + 1);
+		if (sc == NULL)
+			return;
+		nft = sc->ft;
+	}
 	ol = uv_bdg_lock(k, ob);
 	if (ol != held) {
 		err = pthread_mutex_trylock(ol);
@@ -680,12 +768,15 @@ static void cross(struct pass *ps, struct uv_port *dp, uint32_t dport, int uc, i
 		else if (err)
 			return;
 	}
-	copy = ob->lookup != UV_LOOKUP_LEARNING;
-	for (uint32_t i = 0; i < ps->n; i += ps->ft[i].frags) {
+	for (uint32_t i = 0; sc != NULL && i < ps->n; i += ps->ft[i].frags) {
 		const struct fwd *f = &ps->ft[i];
 
 		if (!wanted(f, dport, uc, bc))
 			continue;
+		/* the tagging bridge classifies one-slot frames where they are; it
+		 * rewrites the others in place, so they (and a frame whose edit is
+		 * still pending) are copied first, the pending edit applied */
+		copy = vlan && (f->frags > 1 || f->va.kind != VV_ACT_NONE);
 		for (uint32_t j = 0; j < f->frags; j++) {
 			uint32_t len = f[j].len < CELL ? f[j].len : CELL, sz;
 
@@ -695,7 +786,12 @@ static void cross(struct pass *ps, struct uv_port *dp, uint32_t dport, int uc, i
 				continue;
 			}
 			sz = cell_size(len);
-			copy_short(sc->cells + used, f[j].buf, len, f[j].cap);
+			if (f[j].va.kind == VV_ACT_NONE)
+				copy_short(sc->cells + used, f[j].buf, len, f[j].cap);
+			else if (copy_edit(sc->cells + used, sz, &f[j]) == VV_FWD)
+				len = (uint32_t)edited_len(&f[j]);
+			else
+				len = 0; /* no room for the tag: the next lookup drops it */
 			sc->ft[m + j] = (struct fwd){ .buf = sc->cells + used, .len = (uint16_t)len,
 						      .flags = f[j].flags, .frags = 1, .cap = sz };
 			used += sz;
@@ -704,7 +800,7 @@ static void cross(struct pass *ps, struct uv_port *dp, uint32_t dport, int uc, i
 		m += f->frags;
 	}
 	if (m > 0) {
-		np = (struct pass){ .region = ps->region, .ft = sc->ft, .n = m, .b = ob,
+		np = (struct pass){ .region = ps->region, .ft = nft, .n = m, .b = ob,
 				    .sp = dp, .me = second ? dp->bdg_port : dp->bdg2_port,
 				    .ring_nr = 0, .l2off = 0, .depth = ps->depth + 1,
 				    .last_dmac = ~0ull };
@@ -725,7 +821,8 @@ static void vale_txsync(void *region, struct uv_port *p, struct uv_kring *kr,
 	struct uv_bridge *b = p->bdg >= 0 && p->bdg2 < 0 ? &k->bridges[p->bdg] : NULL;
 	struct fwd ft[BATCH];
 	struct pass ps = { .region = region, .ft = ft, .sp = p, .ring_nr = kr->ring_id,
-			   .l2off = p->virt_hdr_len, .last_dmac = ~0ull };
+			   .l2off = p->virt_hdr_len, .last_dmac = ~0ull,
+			   .inplace = kr->mon_zcopy != UV_NOKREF };
 
 	if (b != NULL && j != head) {
 		uint32_t n = 0, frags = 1;
@@ -747,6 +844,7 @@ static void vale_txsync(void *region, struct uv_port *p, struct uv_kring *kr,
 			ft[n].len = slot->len;
 			ft[n].flags = slot->flags;
 			ft[n].frags = 1;
+			ft[n].va.kind = VV_ACT_NONE;
 			slot->flags &= (uint16_t)~NMA_NS_BUF_CHANGED;
 			ft[n].buf = nmb(region, a, slot->buf_idx) + off;
 			ft[n].cap = (uint32_t)(bufsize - off);

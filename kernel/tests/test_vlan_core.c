@@ -2,7 +2,9 @@
 /*
  * test_vlan_core - the per-frame VLAN rules of kernel/vlan_core.c: tag and
  * untag across any fragmentation, buffer ends, short frames, every drop
- * rule, and the native VLAN / keep-PCP / 802.1ad options.
+ * rule, and the native VLAN / keep-PCP / 802.1ad options; the classifier
+ * (same decisions as vv_forward, frame untouched) and the copy-with-edit
+ * helper across every split of the header.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -506,6 +508,277 @@ static void test_forward_fragments_vnet(void)
 	      "and back, untagged");
 }
 
+
+/* The edit of act applied to a flat frame by hand: the reference. */
+static uint32_t ref_edit(const uint8_t *in, uint32_t len, uint32_t l2off,
+			 const struct vv_action *act, uint8_t *out)
+{
+	uint32_t at = l2off + 12;
+
+	switch (act->kind) {
+	case VV_ACT_TAG:
+		memcpy(out, in, at);
+		out[at] = (uint8_t)(act->tpid >> 8);
+		out[at + 1] = (uint8_t)act->tpid;
+		out[at + 2] = (uint8_t)(act->tci >> 8);
+		out[at + 3] = (uint8_t)act->tci;
+		memcpy(out + at + 4, in + at, len - at);
+		return len + 4;
+	case VV_ACT_UNTAG:
+		memcpy(out, in, at);
+		memcpy(out + at, in + at + 4, len - at - 4);
+		return len - 4;
+	case VV_ACT_SET_TCI:
+		memcpy(out, in, len);
+		out[at + 2] = (uint8_t)(act->tci >> 8);
+		out[at + 3] = (uint8_t)act->tci;
+		return len;
+	}
+	memcpy(out, in, len);
+	return len;
+}
+
+/* Copy frame (len bytes) split at p and q with act; 0 when as wanted. */
+static int copy_split(const uint8_t *frame, uint32_t len, uint32_t p,
+		      uint32_t q, uint32_t off, const struct vv_action *act,
+		      const uint8_t *want, uint32_t wlen)
+{
+	uint32_t lens[2] = { p, q - p }, got;
+	unsigned int n = q == p ? 2 : 3;
+	struct vv_frag f[3];
+	uint8_t out[120];
+	int v, bad = 0;
+
+	split(f, frame, len, lens, n, CAP);
+	memset(out, 0x55, sizeof(out));
+	v = vv_copy_edit(out, wlen, f, n, off, act, &got);
+	if (v != VV_FWD || got != wlen || memcmp(out, want, wlen) ||
+	    out[wlen] != 0x55)
+		bad = 1;
+	memset(out, 0x55, sizeof(out));
+	v = vv_copy_edit(out, wlen - 1, f, n, off, act, &got);
+	if (v != VV_DROP_NOROOM || got != 0 || out[0] != 0x55)
+		bad = 1;
+	return bad;
+}
+
+/*
+ * vv_copy_edit across every split of the header: two fragments split at
+ * each position 0..len, and three fragments split at every pair of positions
+ * inside the first 20 bytes (the 12 MAC bytes, the 4 tag bytes and beyond);
+ * each edit, with l2off 0 and 10, against ref_edit(). Exact room works, one
+ * byte less is no-room with the output untouched.
+ */
+static void test_copy_edit_splits(void)
+{
+	static const struct vv_action acts[] = {
+		{ VV_ACT_NONE, 0, 0 },
+		{ VV_ACT_TAG, VV_TPID_8021Q, 0x2abc },
+		{ VV_ACT_TAG, VV_TPID_8021AD, 0x0005 },
+		{ VV_ACT_UNTAG, 0, 0 },
+		{ VV_ACT_SET_TCI, 0, 0xe00a },
+	};
+	uint8_t frame[100], want[110], out[120], hdr[18];
+	uint32_t got, wlen, off, len = 64, p, q;
+	unsigned int a, bad = 0, runs = 0;
+	int v;
+
+	hdr_tagged(hdr, VV_TPID_8021Q, 0x0014, 0x0800);
+	for (off = 0; off <= 10; off += 10) {
+		memset(frame, 0xee, off);
+		make_frame(frame + off, len - off, hdr, sizeof(hdr));
+		for (a = 0; a < sizeof(acts) / sizeof(acts[0]); a++) {
+			wlen = ref_edit(frame, len, off, &acts[a], want);
+			for (p = 0; p <= len; p++) {
+				for (q = p; q <= (p < 20 ? 20u : p); q++) {
+					bad += copy_split(frame, len, p, q, off,
+							  &acts[a], want, wlen);
+					runs++;
+				}
+			}
+			/* the inline one-buffer version gives the same */
+			memset(out, 0x55, sizeof(out));
+			v = vv_copy_edit_flat(out, sizeof(out), frame, len, off,
+					      &acts[a], &got);
+			CHECK(v == VV_FWD && got == wlen &&
+			      !memcmp(out, want, wlen),
+			      "flat copy, action %u, l2off %u", a, off);
+		}
+	}
+	CHECK(bad == 0, "%u of %u split copies differ from the reference", bad,
+	      runs);
+}
+
+/* vv_copy_edit refuses what the edit cannot be applied to. */
+static void test_copy_edit_limits(void)
+{
+	struct vv_action tag = { VV_ACT_TAG, VV_TPID_8021Q, 10 };
+	struct vv_action untag = { VV_ACT_UNTAG, 0, 0 };
+	struct vv_action set = { VV_ACT_SET_TCI, 0, 10 };
+	struct vv_action junk = { 9, 0, 0 };
+	uint8_t frame[64], out[80];
+	struct vv_frag f;
+	uint32_t got = 1;
+
+	make_frame(frame, 64, untagged_hdr, sizeof(untagged_hdr));
+	one(&f, frame, 13);
+	CHECK(vv_copy_edit(out, 80, &f, 1, 0, &tag, &got) == VV_DROP_SHORT &&
+	      got == 0, "tag: 13 bytes is short");
+	one(&f, frame, 14);
+	CHECK(vv_copy_edit(out, 80, &f, 1, 0, &tag, &got) == VV_FWD &&
+	      got == 18, "tag: 14 bytes is enough");
+	one(&f, frame, 17);
+	CHECK(vv_copy_edit(out, 80, &f, 1, 0, &untag, &got) == VV_DROP_SHORT,
+	      "untag: 17 bytes is short");
+	CHECK(vv_copy_edit(out, 80, &f, 1, 0, &set, &got) == VV_DROP_SHORT,
+	      "set TCI: 17 bytes is short");
+	one(&f, frame, 18);
+	CHECK(vv_copy_edit(out, 80, &f, 1, 0, &untag, &got) == VV_FWD &&
+	      got == 14, "untag: 18 bytes is enough");
+	CHECK(vv_copy_edit(out, 80, &f, 1, 0, &junk, &got) ==
+	      VV_DROP_BAD_FRAGS, "unknown action");
+	CHECK(vv_copy_edit(out, 80, &f, 0, 0, &tag, &got) == VV_DROP_BAD_FRAGS,
+	      "no fragment");
+	f.len = f.cap + 1;
+	CHECK(vv_copy_edit(out, 80, &f, 1, 0, &tag, &got) == VV_DROP_BAD_FRAGS,
+	      "len > cap");
+}
+
+static const uint16_t tpids[] = {
+	VV_TPID_8021Q, VV_TPID_8021AD, VV_TPID_QINQ_OLD, 0x0800,
+};
+static const uint16_t vids[] = { 0, 10, 20, 30, 4095 };
+static const uint16_t opts[][2] = {
+	{ 0, 0 },
+	{ VV_OPT_NATIVE, 20 },
+	{ VV_OPT_NATIVE, 0 },
+	{ VV_OPT_KEEP_PCP, 0 },
+	{ VV_OPT_NATIVE | VV_OPT_KEEP_PCP, 10 },
+	{ VV_OPT_DOT1AD, 0 },
+	{ VV_OPT_DOT1AD | VV_OPT_NATIVE, 20 },
+};
+
+/*
+ * vv_classify against vv_forward on random frames, senders, tables and
+ * fragmentations: the same verdict and destination; the frame and its
+ * fragment list untouched; on forward, vv_copy_edit of the original and
+ * vv_apply on a copy both give the bytes vv_forward wrote in place.
+ */
+static void test_classify_matches_forward(void)
+{
+	static const uint32_t srcs[] = { TRUNK, P10, P20, P0, 7, VV_NOPORT };
+	uint8_t frame[120], before[120], fwd_out[130], copy_out[130];
+	uint8_t app_out[130];
+	struct vv_frag f[4], g[4], saved[4];
+	struct vv_table t;
+	unsigned int iter, o = 0, bad_verdict = 0, bad_touch = 0, bad_bytes = 0;
+	unsigned int fwds = 0, acts_seen[4] = { 0 };
+
+	for (iter = 0; iter < 40000; iter++) {
+		uint32_t off = rnd() % 4 == 0 ? 10 : 0;
+		uint32_t len = off + rnd() % 70, lens[4], rest = len;
+		uint32_t src = srcs[rnd() % 6], d1, d2, clen, i, flen;
+		unsigned int n = 1 + rnd() % 4;
+		int at_end = rnd() % 3 == 0;	/* the frame ends its buffer */
+		struct vv_action act;
+		uint8_t hdr[18];
+		int v1, v2, v;
+
+		if (iter % 2000 == 0) {
+			table(&t, opts[o][0], opts[o][1]);
+			o = (o + 1) % (sizeof(opts) / sizeof(opts[0]));
+		}
+		hdr_tagged(hdr, tpids[rnd() % 4],
+			   (uint16_t)((rnd() & 0xf000) | vids[rnd() % 5]),
+			   tpids[rnd() % 4]);
+		for (i = 0; i < off; i++)
+			frame[i] = (uint8_t)rnd();
+		make_frame(frame + off, len - off, hdr, sizeof(hdr));
+		for (i = 0; i + 1 < n; i++) {
+			lens[i] = rnd() % (rest + 1);
+			if (lens[i] > 20)
+				lens[i] = rnd() % 20;
+			if (lens[i] > rest)
+				lens[i] = rest;
+			rest -= lens[i];
+		}
+		split(f, frame, len, lens, n, CAP);
+		if (at_end)
+			f[n - 1].cap = f[n - 1].len;
+		memcpy(saved, f, sizeof(f));
+		memcpy(before, frame, len);
+		v1 = vv_classify(&t, src, f, n, off, &d1, &act);
+		if (memcmp(saved, f, sizeof(f)) ||
+		    join(f, n, fwd_out) != len || memcmp(fwd_out, before, len))
+			bad_touch++;
+		/* copy out and apply on a copy before vv_forward edits f */
+		v = vv_copy_edit(copy_out, sizeof(copy_out), f, n, off, &act,
+				 &clen);
+		memcpy(g, f, sizeof(f));
+		for (i = 0; i < n; i++) {
+			g[i].buf = bufs[4 + i];
+			memcpy(bufs[4 + i], f[i].buf, f[i].len);
+		}
+		v2 = vv_forward(&t, src, f, n, off, &d2);
+		flen = join(f, n, fwd_out);
+		if (v1 != v2 || d1 != d2 ||
+		    (v1 != VV_FWD && act.kind != VV_ACT_NONE)) {
+			bad_verdict++;
+			continue;
+		}
+		if (v1 != VV_FWD)
+			continue;
+		fwds++;
+		acts_seen[act.kind]++;
+		if (v != VV_FWD || clen != flen ||
+		    memcmp(copy_out, fwd_out, flen))
+			bad_bytes++;
+		if (vv_apply(g, n, off, &act) != VV_FWD ||
+		    join(g, n, app_out) != flen ||
+		    memcmp(app_out, fwd_out, flen))
+			bad_bytes++;
+	}
+	CHECK(bad_verdict == 0, "%u verdicts differ", bad_verdict);
+	CHECK(bad_touch == 0, "%u frames touched by vv_classify", bad_touch);
+	CHECK(bad_bytes == 0, "%u edits differ from vv_forward", bad_bytes);
+	CHECK(fwds > 1000 && acts_seen[VV_ACT_NONE] && acts_seen[VV_ACT_TAG] &&
+	      acts_seen[VV_ACT_UNTAG] && acts_seen[VV_ACT_SET_TCI],
+	      "coverage: %u forwarded, actions %u %u %u %u", fwds,
+	      acts_seen[0], acts_seen[1], acts_seen[2], acts_seen[3]);
+}
+
+/* The classifier's verdicts on the cases uvale relies on. */
+static void test_classify_cases(void)
+{
+	uint8_t frame[80], hdr[18];
+	struct vv_action act;
+	struct vv_frag f;
+	struct vv_table t;
+	uint32_t dst;
+
+	table(&t, 0, 0);
+	make_frame(frame, 60, untagged_hdr, sizeof(untagged_hdr));
+	one(&f, frame, 60);
+	CHECK(vv_classify(&t, P10, &f, 1, 0, &dst, &act) == VV_FWD &&
+	      dst == TRUNK && act.kind == VV_ACT_TAG &&
+	      act.tpid == VV_TPID_8021Q && act.tci == 10, "access: tag");
+	f.cap = f.len + 3;
+	CHECK(vv_classify(&t, P10, &f, 1, 0, &dst, &act) == VV_DROP_NOROOM &&
+	      dst == VV_NOPORT && act.kind == VV_ACT_NONE,
+	      "access at the buffer end: no room");
+	hdr_tagged(hdr, VV_TPID_8021Q, 0x6014, 0x0800);
+	make_frame(frame, 64, hdr, sizeof(hdr));
+	one(&f, frame, 64);
+	f.cap = f.len;
+	CHECK(vv_classify(&t, TRUNK, &f, 1, 0, &dst, &act) == VV_FWD &&
+	      dst == P20 && act.kind == VV_ACT_UNTAG,
+	      "trunk: untag needs no room");
+	table(&t, VV_OPT_KEEP_PCP, 0);
+	CHECK(vv_classify(&t, TRUNK, &f, 1, 0, &dst, &act) == VV_FWD &&
+	      dst == P20 && act.kind == VV_ACT_SET_TCI && act.tci == 0x6000,
+	      "keep-pcp: priority tag left");
+}
+
 int main(void)
 {
 	test_tag_untag_fragments();
@@ -519,5 +792,9 @@ int main(void)
 	test_dot1ad();
 	test_table_apply();
 	test_forward_fragments_vnet();
+	test_copy_edit_splits();
+	test_copy_edit_limits();
+	test_classify_matches_forward();
+	test_classify_cases();
 	return vv_summary("test_vlan_core");
 }
