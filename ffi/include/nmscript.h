@@ -106,6 +106,18 @@ int nms_vlan_close(int vfd);
 /* The VLAN switch's sentence for a VV_R_* reason code (never NULL). */
 const char *nms_vlan_reason_text(uint32_t reason);
 
+/* ---- TAP devices (pkt-gen's tap:NAME; /dev/net/tun, Linux) --------------- */
+/* Attach to or create TAP interface name ("" or NULL: the kernel picks one),
+ * raw frames (IFF_TAP | IFF_NO_PI), non-blocking; its name into name_out.
+ * Returns the fd (close it with nms_fd_close) or -errno. */
+int nms_tap_open(const char *name, char *name_out, size_t name_len);
+/* Writes one frame; bytes written, 0 when the queue is full, or -errno
+ * (EIO: the interface is down). */
+int nms_tap_write(int fd, const void *frame, size_t len);
+/* Reads one frame, waiting at most timeout_ms (>= 0); bytes, 0 on timeout,
+ * or -errno. */
+int nms_tap_read(int fd, void *buf, size_t len, int timeout_ms);
+
 /* ---- uvale daemon -------------------------------------------------------- */
 /* Start uvaled if it is not running (no-op on the kernel backend). */
 int nms_uvale_start(void);

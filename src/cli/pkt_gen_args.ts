@@ -133,7 +133,8 @@ export interface PktGenPlan {
 /** pkt-gen's usage (our wording), printed on stderr as the C tool does. */
 export const PKT_GEN_USAGE = `usage: pkt-gen -i PORT [options]
   -i PORT      netmap port (netmap:eth0, valeX:p, pipes...; a bare name gets netmap:),
-               tap:NAME, pcap:NAME, or null (a dummy sender)
+               tap:NAME (a Linux TAP interface, made if missing), pcap:NAME (a live
+               capture through libpcap), or null (a dummy sender)
   -f FUNC      rx (default), tx, ping, pong, txseq, rxseq
   -n COUNT     packets (tx/rx) or round trips (ping/pong); 0 = forever
   -l SIZE      packet size without CRC, 16..65536 (default 60); given twice: random
@@ -147,25 +148,27 @@ export const PKT_GEN_USAGE = `usage: pkt-gen -i PORT [options]
   -d IP[:PORT[-IP[:PORT]]]  destination address or range (default 10.1.0.1:1234)
   -S MAC       source MAC (default: the interface's)
   -D MAC       destination MAC (default ff:ff:ff:ff:ff:ff)
-  -z | -Z      random source | destination address and port
-  -p THREADS   threads, one ring each (default 1)
-  -c CPUS      CPUs to use (0 = all; default 1)
-  -a CPU       pin the first thread to CPU
+  -z | -Z      random source | destination address and port (every packet)
+  -p THREADS   threads, one ring each (default 1): one Deno Worker per thread, thread i
+               binds ring i (NAME-i) and handles -n/THREADS packets; tx/rx only
+  -c CPUS      CPUs to use (0 = all; default 1; shown in the header line)
+  -a CPU       pin the first thread to CPU: accepted, no effect (Deno cannot pin threads)
   -T MS        report interval (default 1000)
   -w SECS      wait for the link before starting (default 2; 0 on VALE ports)
-  -W           rx: exit if the rings are empty at first look
+  -W           rx: exit if the rings are empty at first look, or after 1 s of silence
   -N           do not scale units (pps, not Kpps)
   -A           add mean and standard deviation of the rate to each report
   -B           count 24 bytes of Ethernet framing and CRC per packet
   -X           dump every packet
   -P FILE      send the packets of a pcap file
   -r           send the buffers without writing them
-  -I           indirect buffers (VALE only)
-  -H LEN       virtio-net header length: 0, 10 or 12
+  -I           indirect buffers: accepted, not implemented (a warning; frames are copied)
+  -H LEN       virtio-net header length: 0, 10 or 12, set on the port; frames carry it
   -C TX_SLOTS[,RX_SLOTS[,TX_RINGS[,RX_RINGS]]]  rings/slots of ports made on the fly
-  -o BITS      generation options: 1 prefetch, 2 access, 4 copy, 8 memcpy, 16 timestamp,
-               32 indirect, 64 dump, 256 rubbish, 512 random src, 1024 random dst,
-               2048 rate statistics, 4096 update checksums
+  -o BITS      generation options: 4 copy and 8 memcpy (write every slot), 32 indirect
+               (as -I), 64 dump (-X), 256 rubbish (-r), 512 random src (-z), 1024 random
+               dst (-Z), 2048 rate statistics (-A); no effect: 1 prefetch, 2 access,
+               16 timestamp, 4096 update checksums
   -v           more messages
   -h           this help (exit 0)
   --json       one JSON object per report instead of the text lines
@@ -183,7 +186,16 @@ Differences from netmap's pkt-gen (same options, report lines and exit codes):
     name longer than 504 characters (ignored), numbers atoi(3) misreads ("-n 1k");
   - --json prints one JSON object per report line;
   - --vlan VID (an nmscript extension) tags the frames it sends and writes them into
-    every slot, since a VLAN switch (vale_vlan) removes the tag in the sender's buffer.
+    every slot, since a VLAN switch (vale_vlan) removes the tag in the sender's buffer;
+  - -p N runs N Deno Workers (not pthreads), each with its own binding of ring i; the
+    per-interval lines and the summary add up all threads, as the C tool's do. -p N is
+    refused (255) when the port has fewer rings, with ping/pong and on a tap;
+  - ranges and -z/-Z rewrite every packet (the C tool's -z/-Z alone only reach buffers
+    that are new to it); IPv6 ranges walk the last 16-bit group, as the C tool's default;
+  - tap: and pcap: run tx and rx only, one thread; a write the kernel refuses (interface
+    down: EIO) ends the run with a message and exit 1 (the C tool retries forever);
+  - -H sets the port's header length (the C tool's request sends 0); without -H the
+    port's own length is used, as the C tool does.
 `;
 
 function bad(message: string, withUsage = false): CliOutcome<PktGenPlan> {

@@ -24,6 +24,11 @@ export interface TxTemplate {
   seq: boolean;
   /** "changed": copy into NS_BUF_CHANGED buffers; "always": every slot; "never": no data write. */
   copy: "changed" | "always" | "never";
+  /**
+   * Per-packet rewrite (address/port ranges, -z/-Z): called on `frame` after
+   * each copy, it readies the next packet. Set only with `copy: "always"`.
+   */
+  vary?: { next(frame: Uint8Array): void };
 }
 
 /**
@@ -59,7 +64,7 @@ export function fillTx(ring: Ring, n: number, t: TxTemplate, seq0: number): numb
   // the flag bits that make a slot take the frame; "always" copies whatever the flags say
   const changed = t.copy === "always" ? ALWAYS : t.copy === "changed" ? v.bufChanged : 0;
   const i0 = ring.slot(0);
-  if (t.minLen === 0 && !(t.seq && t.copy !== "never")) {
+  if (t.minLen === 0 && !(t.seq && t.copy !== "never") && t.vary === undefined) {
     // the common case: fixed length, no per-packet data; two runs of consecutive slots
     const first = Math.min(n, v.numSlots - i0);
     fillRun(ring, v, i0, first, t.frame, changed);
@@ -108,7 +113,7 @@ function fillRun(
   }
 }
 
-/** Random lengths and/or sequence numbers: the per-slot general loop. */
+/** Random lengths, sequence numbers and/or per-packet addresses: the per-slot general loop. */
 function fillEach(
   ring: Ring,
   v: RingView,
@@ -123,12 +128,14 @@ function fillEach(
   const fixed = t.minLen === 0;
   const span = frame.length - t.minLen + 1;
   const seq = t.seq && t.copy !== "never";
+  const vary = changed === ALWAYS ? t.vary : undefined;
   let len = frame.length;
   let bytes = 0;
   let i = i0;
   for (let k = 0; k < n; k++) {
     const s = i * stride16;
     if (changed === ALWAYS || u16[flags16 + s] & changed) ring.write(i, frame);
+    if (vary !== undefined) vary.next(frame);
     if (!fixed) len = t.minLen + Math.floor(Math.random() * span);
     u16[len16 + s] = len;
     u16[flags16 + s] = 0;

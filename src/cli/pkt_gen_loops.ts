@@ -1,0 +1,351 @@
+/**
+ * pkt-gen's sender and receiver loops on a netmap port (or the null sender),
+ * the same in the main thread (`-p 1`) and in each worker of `-p N`. A loop
+ * counts into {@linkcode Counters} and hands them to its caller's
+ * `progress` hook after every batch: the main thread prints a report when
+ * one is due, a worker publishes them to the main thread.
+ *
+ * Speed: as netmap's pkt-gen, tx writes the frame into a buffer only when the
+ * buffer is new to it (NS_BUF_CHANGED, set on every slot at start; every slot
+ * with -o COPY/MEMCPY, --vlan or an address walk; never with -o RUBBISH), so that a
+ * send usually writes only `len` and `flags`. The per-slot loops run over
+ * `Ring.view()` (pkt_gen_rings.ts) with one txsync/poll per batch; several
+ * pcap frames, fragments (-F/-M) and -o DUMP take a slower general path.
+ *
+ * @module
+ */
+
+import { layout } from "../layout.ts";
+import type { Port } from "../port.ts";
+import type { Ring } from "../ring.ts";
+import { PKT_GEN, PKT_GEN_OPT, type PktGenPlan } from "./pkt_gen_args.ts";
+import { addressWalk, pktGenFrames } from "./pkt_gen_frames.ts";
+import type { AddressWalk } from "./pkt_gen_addr.ts";
+import {
+  countRx,
+  fillTx,
+  markAllChanged,
+  PKT_GEN_SEQ_OFFSET as SEQ_OFFSET,
+  type SeqCheck,
+  type TxTemplate,
+} from "./pkt_gen_rings.ts";
+import { LoopYield, pollNow } from "./pkt_gen_wait.ts";
+import { writeAll } from "./outcome.ts";
+
+/** What a loop has done so far. */
+export interface Counters {
+  /** Packets sent or received. */
+  pkts: number;
+  /** Their bytes. */
+  bytes: number;
+  /** Batches that moved at least one packet. */
+  events: number;
+  /** The smallest free TX space seen (0 before the first look). */
+  minSpace: number;
+}
+
+/** How a loop talks to its caller. */
+export interface LoopHooks {
+  /** True once the run must end (^C in any thread). */
+  stop(): boolean;
+  /** Called after every batch with the counters and performance.now(). */
+  progress(c: Counters, now: number): void;
+}
+
+/** How long a busy loop may keep the event loop from running (timers, ^C), in ms. */
+const YIELD_MS = 20;
+/** The longest one poll may block the event loop, in ms (the loops check ^C in between). */
+export const POLL_MS = 20;
+/** -W: the silence after which rx ends, in ms (as the C tool). */
+const IDLE_MS = 1000;
+
+const err = (s: string): void => writeAll(Deno.stderr, s);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Fresh counters.
+ *
+ * @example
+ * ```ts
+ * import { newCounters } from "./pkt_gen_loops.ts";
+ * console.log(newCounters().pkts); // 0
+ * ```
+ */
+export function newCounters(): Counters {
+  return { pkts: 0, bytes: 0, events: 0, minSpace: 0 };
+}
+
+/**
+ * Prints a frame as -X does (hex rows of 16 bytes, on stderr).
+ *
+ * @example
+ * ```ts
+ * import { dumpFrame } from "./pkt_gen_loops.ts";
+ * dumpFrame("TX", new Uint8Array(4));
+ * ```
+ */
+export function dumpFrame(kind: string, frame: Uint8Array): void {
+  const hex = Array.from(frame, (b) => b.toString(16).padStart(2, "0"));
+  const rows: string[] = [];
+  for (let i = 0; i < hex.length; i += 16) {
+    rows.push(`${i.toString(16).padStart(4, "0")}: ${hex.slice(i, i + 16).join(" ")}`);
+  }
+  err(`${kind} ${frame.length} bytes\n${rows.join("\n")}\n`);
+}
+
+/** Writes one frame into consecutive slots from `i`; returns the next slot. */
+function putFrame(
+  ring: Ring,
+  i: number,
+  frame: Uint8Array,
+  plan: PktGenPlan,
+  more: number,
+): number {
+  const frag = Math.max(
+    1,
+    Math.min(ring.bufSize, plan.fragSize, Math.ceil(frame.length / plan.frags)),
+  );
+  for (let pos = 0; pos < frame.length || pos === 0;) {
+    const n = Math.min(frame.length - pos, frag);
+    if (!(plan.options & PKT_GEN_OPT.RUBBISH)) ring.frame(i, n).set(frame.subarray(pos, pos + n));
+    ring.setLen(i, n);
+    pos += n;
+    ring.setSlotFlags(i, pos < frame.length ? more : 0);
+    i = ring.next(i);
+    if (n === 0) break;
+  }
+  return i;
+}
+
+/** The TX fast path's template, or undefined when the general path must run. */
+function fastTemplate(
+  port: Port,
+  frames: Uint8Array[],
+  plan: PktGenPlan,
+  walk: AddressWalk | undefined,
+): TxTemplate | undefined {
+  const frame = frames[0];
+  const fits = port.txRings.every((r) => frame.length <= r.bufSize - r.maxOffset);
+  if (
+    frames.length !== 1 || plan.frags !== 1 || frame.length > plan.fragSize || !fits ||
+    plan.options & PKT_GEN_OPT.DUMP
+  ) {
+    return undefined;
+  }
+  const o = plan.options;
+  const t: TxTemplate = {
+    frame,
+    minLen: plan.pktMinSize > 0 ? Math.min(plan.pktMinSize, frame.length) : 0,
+    seq: plan.mode === "txseq",
+    // with --vlan, a VLAN switch untags in the sender's buffer: write every slot
+    copy: o & PKT_GEN_OPT.RUBBISH
+      ? "never"
+      : o & (PKT_GEN_OPT.COPY | PKT_GEN_OPT.MEMCPY) || plan.vlan !== undefined ||
+          walk !== undefined
+      ? "always"
+      : "changed",
+  };
+  if (walk !== undefined && t.copy === "always") t.vary = walk;
+  return t;
+}
+
+/** General TX path (several frames, fragments, -o DUMP): copies every frame. */
+function fillGeneral(
+  ring: Ring,
+  want: number,
+  frames: Uint8Array[],
+  plan: PktGenPlan,
+  c: Counters,
+  more: number,
+  walk: AddressWalk | undefined,
+): number {
+  const seq = plan.mode === "txseq";
+  let i = ring.head;
+  const perFrame = Math.max(plan.frags, Math.ceil(plan.pktSize / ring.bufSize));
+  let room = Math.floor(ring.space() / perFrame);
+  let sent = 0;
+  while (room > 0 && sent < want) {
+    const base = frames[(c.pkts + sent) % frames.length];
+    let f = base;
+    if (plan.pktMinSize > 0) {
+      const size = plan.pktMinSize +
+        Math.floor(Math.random() * (plan.pktSize - plan.pktMinSize + 1));
+      f = f.subarray(0, Math.min(size, f.length));
+    }
+    if (seq && f.length >= SEQ_OFFSET + 4) {
+      f = f.slice();
+      new DataView(f.buffer).setUint32(SEQ_OFFSET, (c.pkts + sent) >>> 0);
+    }
+    if (plan.options & PKT_GEN_OPT.DUMP) dumpFrame("TX", f);
+    i = putFrame(ring, i, f, plan, more);
+    walk?.next(base);
+    c.bytes += f.length;
+    sent++;
+    room--;
+  }
+  ring.head = i;
+  ring.cur = i;
+  return sent;
+}
+
+/**
+ * Sends on `port` (undefined: the null sender, which only counts) until
+ * `limit` packets are out or `hooks.stop()`; returns the counters.
+ *
+ * @example
+ * ```ts ignore
+ * const c = await transmit(port, plan, plan.count === 0n ? Infinity : Number(plan.count), {
+ *   stop: () => false,
+ *   progress: () => {},
+ * });
+ * ```
+ */
+export async function transmit(
+  port: Port | undefined,
+  plan: PktGenPlan,
+  limit: number,
+  hooks: LoopHooks,
+): Promise<Counters> {
+  const frames = await pktGenFrames(plan);
+  const walk = addressWalk(plan, frames[0].length);
+  const c = newCounters();
+  const more = layout().constant("NS_MOREFRAG");
+  const fast = port === undefined ? undefined : fastTemplate(port, frames, plan, walk);
+  if (port !== undefined && fast !== undefined) port.txRings.forEach(markAllChanged);
+  using loop = new LoopYield(YIELD_MS);
+  const start = performance.now();
+  while (!hooks.stop() && c.pkts < limit) {
+    const want = Math.min(plan.burst, limit - c.pkts);
+    let sent = 0;
+    if (port === undefined) {
+      if (frames.length === 1 && walk === undefined) {
+        sent = want;
+        c.bytes += want * frames[0].length;
+      } else {
+        for (; sent < want; sent++) {
+          const f = frames[(c.pkts + sent) % frames.length];
+          c.bytes += f.length;
+          walk?.next(f);
+        }
+      }
+    } else {
+      for (const ring of port.txRings) {
+        const space = ring.space();
+        c.minSpace = Math.min(c.minSpace || Infinity, space);
+        if (fast !== undefined) {
+          const n = ring.reserve(Math.min(space, want - sent));
+          c.bytes += fillTx(ring, n, fast, c.pkts + sent);
+          ring.submit(n);
+          sent += n;
+        } else {
+          sent += fillGeneral(ring, want - sent, frames, plan, c, more, walk);
+        }
+        if (sent >= want) break;
+      }
+      port.txsync();
+      // no room: wait for some (as poll in the C tool); the loop ends on -n or ^C
+      if (sent === 0) pollNow(port, "tx", POLL_MS);
+    }
+    c.pkts += sent;
+    if (sent > 0) c.events++;
+    const now = performance.now();
+    if (plan.rate > 0) {
+      const ahead = (c.pkts / plan.rate) * 1000 - (now - start);
+      if (ahead > 0) {
+        await sleep(ahead);
+        loop.yielded();
+      }
+    }
+    if (loop.due(now)) await loop.run(); // let signal listeners and timers run
+    hooks.progress(c, now);
+  }
+  if (port !== undefined) await drain(port);
+  return c;
+}
+
+/** Waits (at most 2 s) for the TX rings to empty before closing. */
+async function drain(port: Port): Promise<void> {
+  for (let t = 0; t < 20; t++) {
+    if (port.txRings.every((r) => r.next(r.tail) === r.head)) return;
+    port.txsync();
+    await sleep(100);
+  }
+}
+
+/**
+ * Waits until `port` has frames, at most `ms`: polls in this thread in slices
+ * of POLL_MS and lets the event loop run in between (^C stays responsive).
+ *
+ * @example
+ * ```ts ignore
+ * using loop = new LoopYield(20);
+ * if (await waitRx(port, 1000, loop, () => stopped)) console.log("frames");
+ * ```
+ */
+export async function waitRx(
+  port: Port,
+  ms: number,
+  loop: LoopYield,
+  stop: () => boolean,
+): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const left = deadline - performance.now();
+    if (pollNow(port, "rx", Math.max(0, Math.min(POLL_MS, Math.ceil(left))))) return true;
+    if (left <= POLL_MS || stop()) return false;
+    if (loop.due()) await loop.run();
+  }
+}
+
+/**
+ * Receives on `port` until `limit` packets came in or `hooks.stop()`
+ * (with -W: at once when nothing is there at the first look, or after 1 s
+ * without frames).
+ *
+ * @example
+ * ```ts ignore
+ * const c = await receive(port, plan, Infinity, { stop: () => stopped, progress: () => {} });
+ * ```
+ */
+export async function receive(
+  port: Port,
+  plan: PktGenPlan,
+  limit: number,
+  hooks: LoopHooks,
+): Promise<Counters> {
+  const c = newCounters();
+  const checks: (SeqCheck | undefined)[] = port.rxRings.map((ring) =>
+    plan.mode === "rxseq"
+      ? {
+        expected: -1,
+        gap: (got: number, want: number): void =>
+          err(`${PKT_GEN}: ring ${ring.index}: sequence ${got}, expected ${want}\n`),
+      }
+      : undefined
+  );
+  const dumping = (plan.options & PKT_GEN_OPT.DUMP) !== 0;
+  using loop = new LoopYield(YIELD_MS);
+  // -W: leave at once when nothing is there at the first look
+  if (plan.exitWhenIdle && !pollNow(port, "rx", 0)) return c;
+  let lastFrames = performance.now();
+  while (!hooks.stop() && c.pkts < limit) {
+    // poll syncs the rings and sleeps (bounded) only when nothing is there, as in the C tool
+    if (!pollNow(port, "rx", POLL_MS) && plan.exitWhenIdle) {
+      // -W, once frames came: 1 s of silence ends the run (as the C tool)
+      if (performance.now() - lastFrames >= IDLE_MS) break;
+    } else lastFrames = performance.now();
+    const before = c.pkts;
+    for (let r = 0; r < port.rxRings.length; r++) {
+      const ring = port.rxRings[r];
+      const n = ring.peek(ring.numSlots - 1);
+      const m = countRx(ring, n, c, limit, checks[r]);
+      if (dumping) { for (let k = 0; k < m; k++) dumpFrame("RX", ring.frame(ring.slot(k))); }
+      ring.release(m);
+    }
+    if (c.pkts > before) c.events++;
+    const now = performance.now();
+    if (loop.due(now)) await loop.run(); // let signal listeners and timers run
+    hooks.progress(c, now);
+  }
+  return c;
+}
