@@ -60,7 +60,7 @@ const NAMES: ReadonlyMap<number, string> = new Map(
  *
  * @example
  * ```ts
- * import { errnoName } from "./errors.ts";
+ * import { errnoName } from "../mod.ts";
  * console.log(errnoName(22)); // "EINVAL"
  * ```
  */
@@ -73,7 +73,7 @@ export function errnoName(errno: number): string {
  *
  * @example
  * ```ts
- * import { errnoValue } from "./errors.ts";
+ * import { errnoValue } from "../mod.ts";
  * console.log(errnoValue("EBUSY")); // 16
  * ```
  */
@@ -99,59 +99,122 @@ export interface NetmapErrorInit {
   summary?: string;
 }
 
+/** What an errno usually means (`cause`) and what to do about it (`action`). */
+interface HintParts {
+  cause: string;
+  action: string;
+}
+
+function hintParts(code: string, op: string): HintParts {
+  const vale = op.startsWith("vale");
+  switch (code) {
+    case "ENXIO":
+      return vale
+        ? {
+          cause: "no such port or interface",
+          action: "check the name, or create it first " +
+            "(vale newif / ip link)",
+        }
+        : {
+          cause: "unknown port",
+          action: "check the name: a NIC must exist on this host, " +
+            "VALE ports are 'valeX:name', a persistent port needs valeNewIf() first",
+        };
+    case "EBUSY":
+      return {
+        cause: "the port or its rings are in use",
+        action: "close the other user first (an exclusive /x open, a switch it is attached " +
+          "to, or a binding with other offsets)",
+      };
+    case "EINVAL":
+      return {
+        cause: "a field of the request is invalid",
+        action: "check the port name, ring index, mode and option values",
+      };
+    case "ENOMEM":
+      return {
+        cause: "netmap hit a limit or its memory allocator is exhausted",
+        action: "stay within 8 switches, 254 ports per switch, 16 rings and 4096 slots per " +
+          "ring, or close other ports",
+      };
+    case "EOPNOTSUPP":
+      return {
+        cause: "this port type or backend does not support the request or one of its options " +
+          "(e.g. offsets on a zero-copy monitor)",
+        action: "",
+      };
+    case "ENOENT":
+      return vale
+        ? { cause: "no such switch or port", action: "list them with valeList()" }
+        : { cause: "not found", action: "" };
+    case "EEXIST":
+      return { cause: "it already exists", action: "delete it first or pick another name" };
+    case "EACCES":
+    case "EPERM":
+      return {
+        cause: "permission denied",
+        action: "run as root; a switch owned by a kernel module cannot be changed from here",
+      };
+    case "ENODEV":
+      return {
+        cause: "no /dev/netmap",
+        action: "load netmap.ko, or run on the userspace backend (NMSCRIPT_BACKEND=uvale)",
+      };
+    case "ENOSYS":
+      return { cause: "this backend does not implement the call yet", action: "" };
+    case "EBADF":
+      return { cause: "the port is closed", action: "open it again with openPort()" };
+    case "ETIMEDOUT":
+      return {
+        cause: "nothing happened before the timeout",
+        action: "raise timeoutMs or check the peer",
+      };
+    case "EMSGSIZE":
+      return {
+        cause: "the request with its options exceeds 4096 bytes",
+        action: "send fewer or smaller options",
+      };
+    case "EIO":
+      return {
+        cause: "the port carries a virtio-net header",
+        action: "open it with NR_ACCEPT_VNET_HDR",
+      };
+    default:
+      return { cause: "", action: "" };
+  }
+}
+
 /**
- * The default hint for an errno, given the operation that failed.
+ * The default hint for an errno, given the operation that failed. Without a
+ * detail it says what the errno usually means and what to do; when the detail
+ * already says what is wrong (`hasDetail`), only what to do ("" when there is
+ * nothing to add). It never repeats the errno name.
  *
  * @example
  * ```ts
  * import { hintFor } from "./errors.ts";
- * console.log(hintFor("EBUSY", "register"));
+ * console.log(hintFor("EBUSY", "register")); // "the port or its rings are in use: ..."
+ * console.log(hintFor("EINVAL", "register", true)); // ""
  * ```
  */
-export function hintFor(code: string, op: string): string {
-  switch (code) {
-    case "ENXIO":
-      return op.startsWith("vale")
-        ? "no such port or interface: check the name, or create it first (vale newif / ip link)"
-        : "unknown port: a NIC name must exist on this host; VALE ports are 'valeX:name'; " +
-          "a persistent port needs valeNewIf() first";
-    case "EBUSY":
-      return "the port or its rings are in use: opened exclusively (/x) elsewhere, already " +
-        "attached to a switch, or bound with incompatible offsets; close the other user first";
-    case "EINVAL":
-      return "a field of the request is invalid (see detail); check the port name, ring " +
-        "index, mode and option values";
-    case "ENOMEM":
-      return "netmap hit a limit: at most 8 switches, 254 ports per switch, 16 rings and " +
-        "4096 slots per ring; or the memory allocator is exhausted";
-    case "EOPNOTSUPP":
-      return "this port type or backend does not support the request or one of its " +
-        "options (see detail; e.g. offsets on a zero-copy monitor)";
-    case "ENOENT":
-      return op.startsWith("vale")
-        ? "no such switch or port: list them with valeList()"
-        : "not found (see detail)";
-    case "EEXIST":
-      return "it already exists: delete it first or pick another name";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied: run as root, or the switch belongs to a kernel module";
-    case "ENODEV":
-      return "no /dev/netmap: load netmap.ko, or run on the userspace backend " +
-        "(NMSCRIPT_BACKEND=uvale)";
-    case "ENOSYS":
-      return "this backend does not implement the call yet";
-    case "EBADF":
-      return "the port is closed: open it again with openPort()";
-    case "ETIMEDOUT":
-      return "nothing happened before the timeout: raise timeoutMs or check the peer";
-    case "EMSGSIZE":
-      return "the request with its options exceeds 4096 bytes";
-    case "EIO":
-      return "the port carries a virtio-net header: open it with NR_ACCEPT_VNET_HDR";
-    default:
-      return "";
+export function hintFor(code: string, op: string, hasDetail = false): string {
+  const { cause, action } = hintParts(code, op);
+  if (hasDetail) {
+    return code === "EINVAL" || code === "ENOENT" && !op.startsWith("vale") ? "" : action;
   }
+  return cause && action ? `${cause}; ${action}` : cause || action;
+}
+
+/** One line: newlines and runs of blanks become single spaces. */
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, " ").trim();
+}
+
+/** `detail` without a trailing " (CODE)" or "(CODE)" that would repeat the errno name. */
+function withoutCode(detail: string, code: string): string {
+  if (!code) return detail;
+  const tail = ` (${code})`;
+  return detail.endsWith(tail) ? detail.slice(0, -tail.length) : detail;
 }
 
 /**
@@ -159,7 +222,7 @@ export function hintFor(code: string, op: string): string {
  *
  * @example
  * ```ts
- * import { NetmapError } from "./errors.ts";
+ * import { NetmapError } from "../mod.ts";
  * try {
  *   throw new NetmapError({ op: "register", port: "vale0:a", errno: 16 });
  * } catch (e) {
@@ -189,8 +252,8 @@ export class NetmapError extends Error {
   constructor(init: NetmapErrorInit) {
     const errno = Math.abs(init.errno);
     const code = init.code ?? (errno === 0 ? "" : errnoName(errno));
-    const hint = init.hint ?? hintFor(code, init.op);
-    const detail = init.detail ?? "";
+    const detail = oneLine(withoutCode(init.detail ?? "", code));
+    const hint = oneLine(init.hint ?? hintFor(code, init.op, detail !== ""));
     const where = init.port ? `${init.op} ${init.port}` : init.op;
     const summary = init.summary ?? code;
     let message = `${where}: ${summary}`;

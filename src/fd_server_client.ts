@@ -19,11 +19,13 @@
  * Errors are NetmapErrors: `fd server connect` with ENOENT (no socket file:
  * no server) or ECONNREFUSED (a stale socket file: its server died), and
  * `fd server get` with the server's errno (EBUSY: another client holds the
- * port; ENOMEM: 128 ports open; EOPNOTSUPP: `@offset`/`@extmem` names).
+ * name, or the server's own open of another name of the same port conflicts,
+ * e.g. an exclusive `/x` one; ENOMEM: 128 ports open; EOPNOTSUPP:
+ * `@offset`/`@extmem` names).
  *
  * @example
  * ```ts ignore
- * import { fdServer, startFdServer } from "./fd_server_client.ts";
+ * import { fdServer, startFdServer } from "../mod.ts";
  * await using srv = await startFdServer({ socket: "/tmp/my-fds.sock" });
  * const fds = fdServer({ socket: srv.socket });
  * using port = await fds.get("vale0:a");
@@ -136,8 +138,11 @@ export function unreachableServer(socket: string, errno: number): NetmapError {
 function hintForGet(errno: number): string | undefined {
   switch (errno) {
     case ERRNO.EBUSY:
-      return "another client holds this port; it is free again once that client sends " +
-        "FD_RELEASE (functional does at exit; fdServer().release(name))";
+      // The reply carries no reason: name both causes; the server's log says which one.
+      return "either another client holds this name (free again once it sends FD_RELEASE: " +
+        "functional does at exit, fdServer().release(name)), or the server's own open of " +
+        "another name for the same port conflicts (e.g. it holds 'pipeA{1/x' exclusively: " +
+        "FD_CLOSE that name, functional -c or fdServer().close(name)); the server's log says which";
     case ERRNO.ENOMEM:
       return "the server holds 128 ports; free some with FD_CLOSE (fdServer().close(name))";
     case ERRNO.EOPNOTSUPP:
@@ -153,7 +158,7 @@ function hintForGet(errno: number): string | undefined {
  *
  * @example
  * ```ts ignore
- * import { FdServerClient } from "./fd_server_client.ts";
+ * import { FdServerClient } from "../mod.ts";
  * const fds = new FdServerClient({ socket: "/tmp/my-fds.sock" });
  * await fds.stop();
  * ```
@@ -385,7 +390,7 @@ function checkName(op: string, name: string): void {
  *
  * @example
  * ```ts ignore
- * import { fdServer } from "./fd_server_client.ts";
+ * import { fdServer } from "../mod.ts";
  * const fds = fdServer({ socket: "/tmp/my-fds.sock" });
  * using a = await fds.get("vale0:a");
  * await fds.release("vale0:a");
@@ -474,7 +479,7 @@ async function refuseLive(socket: string): Promise<void> {
  *
  * @example
  * ```ts ignore
- * import { startFdServer } from "./fd_server_client.ts";
+ * import { startFdServer } from "../mod.ts";
  * await using srv = await startFdServer({ socket: "/tmp/my-fds.sock" });
  * using port = await srv.client.get("vale0:a");
  * ```

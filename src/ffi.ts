@@ -98,7 +98,7 @@ function checkoutRoot(): string | undefined {
  *
  * @example
  * ```ts ignore
- * import { cacheDir } from "./ffi.ts";
+ * import { cacheDir } from "../mod.ts";
  * console.log(cacheDir()); // e.g. /root/.cache/nmscript/0.1.0
  * ```
  */
@@ -112,7 +112,7 @@ export function cacheDir(): string {
  *
  * @example
  * ```ts ignore
- * import { librarySearch } from "./ffi.ts";
+ * import { librarySearch } from "../mod.ts";
  * console.log(librarySearch().paths);
  * ```
  */
@@ -201,7 +201,7 @@ export function library(): NmsSymbols {
  *
  * @example
  * ```ts ignore
- * import { libraryPath } from "./ffi.ts";
+ * import { libraryPath } from "../mod.ts";
  * console.log(libraryPath());
  * ```
  */
@@ -245,7 +245,7 @@ export function toCString(s: string): Uint8Array<ArrayBuffer> {
  *
  * @example
  * ```ts ignore
- * import { backendName } from "./ffi.ts";
+ * import { backendName } from "../mod.ts";
  * console.log(backendName());
  * ```
  */
@@ -311,7 +311,7 @@ export function errorFrom(errno: number, op: string, port: string, extra?: strin
  *
  * @example
  * ```ts ignore
- * import { uvaleStart } from "./ffi.ts";
+ * import { uvaleStart } from "../mod.ts";
  * uvaleStart();
  * ```
  */
@@ -324,7 +324,7 @@ export function uvaleStart(): void {
  *
  * @example
  * ```ts ignore
- * import { uvaleStop } from "./ffi.ts";
+ * import { uvaleStop } from "../mod.ts";
  * uvaleStop();
  * ```
  */
@@ -337,7 +337,7 @@ export function uvaleStop(): void {
  *
  * @example
  * ```ts ignore
- * import { uvaleStatus } from "./ffi.ts";
+ * import { uvaleStatus } from "../mod.ts";
  * console.log(uvaleStatus());
  * ```
  */

@@ -3,6 +3,38 @@
  * per-slot offset in the low bits of `slot.ptr`, the checks made before the
  * kernel sees a request, and the checks `Ring.setOffset` makes per slot.
  *
+ * The offset of an RX slot is where the script asks netmap to put the next frame; netmap may
+ * put it elsewhere and then writes the offset it used back into the slot, so read it again
+ * (`Ring.offset(i)`, or `Ring.frame(i)`, which applies it) after each receive:
+ *
+ * - **VALE** (kernel and uvale alike) keeps the sender's alignment within a 64-byte line, for a
+ *   fast copy: with the receiver's offset `o` and the sender's data address `s`, the frame goes
+ *   to `o' = (o rounded down to 64) + (s mod 64)`, plus 64 when `o mod 64 < s mod 64`. So
+ *   `o' >= o` holds only for multiples of 64: a receiver asking for 100 from a sender at
+ *   offset 0 gets its frame at 64. A frame that does not fit behind `o'` arrives empty.
+ * - **Pipes** hand over the sender's slot, offset included (the larger of the two offsets
+ *   is written back).
+ * - **Copy monitors** copy to the monitor slot's own offset.
+ *
+ * @example The receiver's offset after a VALE forward
+ * ```ts ignore
+ * import { openPort } from "../mod.ts";
+ * using a = openPort("vale0:a", { offsets: { max: 256 } });
+ * using b = openPort("vale0:b", { offsets: { max: 256 } });
+ * const rx = b.rxRings[0];
+ * for (let i = 0; i < rx.numSlots; i++) rx.setOffset(i, 100); // asks for 100
+ * const tx = a.txRings[0];
+ * tx.reserve(1);
+ * tx.setOffset(tx.slot(0), 0); // the sender's data is 64-byte aligned
+ * tx.write(tx.slot(0), new Uint8Array(60).fill(0xff));
+ * tx.submit(1);
+ * a.txsync();
+ * if (await b.ready("rx", { timeoutMs: 1000 }) && rx.peek(1) === 1) {
+ *   console.log(rx.offset(rx.slot(0))); // 64: VALE kept the sender's alignment
+ *   rx.release(1);
+ * }
+ * ```
+ *
  * @module
  */
 

@@ -25,6 +25,7 @@ import {
   type SendOptions,
   type SendResult,
 } from "./testing/io.ts";
+import { noteTxPoll, noteTxSync, trackTxPort } from "./testing/tx_pending.ts";
 
 /** Ring and slot counts wanted when the open creates the port (0/absent = netmap's choice). */
 export interface PortConf {
@@ -52,7 +53,12 @@ export interface PortConf {
 export interface PortOptions {
   /** Per-slot offsets (NETMAP_REQ_OPT_OFFSETS). */
   offsets?: OffsetsOptions;
-  /** Extra buffers to ask for (best effort; `info.extraBuffers` says how many came). */
+  /**
+   * Extra buffers to ask for. Best effort, like netmap: fewer may be granted without an error,
+   * so compare `info.extraBuffers` (granted) with `info.extraBuffersRequested`. netmap grants
+   * at most 128 × 4096 = 524288 to a VALE port, and fewer when the buffer pool runs
+   * short; allocating is linear in the count (hundreds of thousands take about a second).
+   */
   extraBuffers?: number;
   /** Rings and slots, when the open creates the port. */
   conf?: PortConf;
@@ -86,8 +92,10 @@ export interface PortInfo {
   memId: number;
   /** Size of the mapped region in bytes. */
   memsize: number;
-  /** Extra buffers granted. */
+  /** Extra buffers granted (may be fewer than asked: see extraBuffersRequested). */
   extraBuffers: number;
+  /** Extra buffers asked for with `options.extraBuffers` (the grant for a Port.fromFd port). */
+  extraBuffersRequested: number;
   /** Effective maximum offset (0 without offsets). */
   maxOffset: number;
 }
@@ -183,6 +191,15 @@ function fillConf(reg: Struct, conf: PortConf): void {
   reg.set("nr_rx_slots", pick(conf.rxSlots, conf.slots));
 }
 
+/** Port's private constructor path for openPort() (set by Port's static block). */
+let mapPort: (
+  fd: number,
+  name: string,
+  reg: Struct,
+  maxOffset: number,
+  extraAsked: number,
+) => Port;
+
 /**
  * Opens (registers and maps) a netmap port.
  *
@@ -192,7 +209,7 @@ function fillConf(reg: Struct, conf: PortConf): void {
  *
  * @example
  * ```ts ignore
- * import { openPort } from "./port.ts";
+ * import { openPort } from "../mod.ts";
  * using port = openPort("vale0:a", { conf: { slots: 256 }, extraBuffers: 4 });
  * console.log(port.info.txSlots, port.info.extraBuffers);
  * ```
@@ -254,7 +271,7 @@ export function openPort(name: string, options: PortOptions = {}): Port {
       port: name,
     });
     const maxOffset = resolved ? opts[0].struct.get("nro_max_offset") : 0;
-    return Port._map(fd, name, reg, maxOffset);
+    return mapPort(fd, name, reg, maxOffset, options.extraBuffers ?? 0);
   } catch (e) {
     lib.nms_close(fd);
     throw e;
@@ -266,7 +283,7 @@ export function openPort(name: string, options: PortOptions = {}): Port {
  *
  * @example
  * ```ts ignore
- * import { openPort } from "./port.ts";
+ * import { openPort } from "../mod.ts";
  * using a = openPort("vale0:a");
  * using b = openPort("vale0:b");
  * a.txRings[0].reserve(1);
@@ -301,6 +318,7 @@ export class Port implements RingOwner {
     reg: Struct,
     ptr: Deno.PointerObject,
     maxOffset: number,
+    extraAsked: number,
   ) {
     const l = layout();
     this.#fd = fd;
@@ -312,6 +330,8 @@ export class Port implements RingOwner {
     this.#nifp = reg.get("nr_offset");
     const dv = new DataView(this.#mem);
     const nif = (f: string): number => dv.getUint32(this.#nifp + l.offset("netmap_if", f), true);
+    // The netmap_if lays out ring_ofs[] with at least one host ring per direction even when
+    // the port has none (VALE ports, pipes); what the port has is what the register reply says.
     const ntx = nif("ni_tx_rings");
     const nrx = nif("ni_rx_rings");
     const nhtx = nif("ni_host_tx_rings");
@@ -339,33 +359,43 @@ export class Port implements RingOwner {
     };
     this.txRings = Object.freeze(rings("tx", 0, ntx, nhtx));
     this.rxRings = Object.freeze(rings("rx", ntx + nhtx, nrx, nhrx));
+    // A legacy (API 11) body has no host ring counts: count the bound host rings then.
+    const boundHost = (list: readonly Ring[]): number => list.filter((r) => r.host).length;
+    const hostTx = Math.max(reg.get("nr_host_tx_rings"), boundHost(this.txRings));
+    const hostRx = Math.max(reg.get("nr_host_rx_rings"), boundHost(this.rxRings));
     const any = this.txRings[0] ?? this.rxRings[0];
     this.info = Object.freeze({
       name,
       backend: backendName(),
-      txRings: ntx,
-      rxRings: nrx,
-      hostTxRings: nhtx,
-      hostRxRings: nhrx,
+      txRings: reg.get("nr_tx_rings"),
+      rxRings: reg.get("nr_rx_rings"),
+      hostTxRings: hostTx,
+      hostRxRings: hostRx,
       txSlots: reg.get("nr_tx_slots"),
       rxSlots: reg.get("nr_rx_slots"),
       bufSize: any ? any.bufSize : 0,
       memId: reg.get("nr_mem_id"),
       memsize,
       extraBuffers: reg.get("nr_extra_bufs"),
+      extraBuffersRequested: extraAsked < 0 ? reg.get("nr_extra_bufs") : extraAsked,
       maxOffset: any ? any.maxOffset : 0,
     });
   }
 
-  /** @internal Maps the memory of a registered handle and builds the Port. */
-  static _map(fd: number, name: string, reg: Struct, maxOffset: number): Port {
+  static {
+    mapPort = (fd, name, reg, maxOffset, extraAsked): Port =>
+      Port.#map(fd, name, reg, maxOffset, extraAsked);
+  }
+
+  /** Maps the memory of a registered handle and builds the Port. */
+  static #map(fd: number, name: string, reg: Struct, maxOffset: number, extraAsked = -1): Port {
     const lib = library();
     const err = new Int32Array(1);
     const memsize = reg.get("nr_memsize");
     const ptr = lib.nms_mmap(fd, BigInt(memsize), err);
     if (ptr === null) throw errorFrom(err[0] || ERRNO.ENOMEM, "mmap", name);
     try {
-      return new Port(fd, name, reg, ptr, maxOffset);
+      return trackTxPort(new Port(fd, name, reg, ptr, maxOffset, extraAsked));
     } catch (e) {
       lib.nms_munmap(ptr, BigInt(memsize));
       throw e;
@@ -380,8 +410,14 @@ export class Port implements RingOwner {
    *
    * @example
    * ```ts ignore
-   * import { Port } from "./port.ts";
-   * using port = Port.fromFd(fd, { name: "vale0:a", register: reply.subarray(96, 152) });
+   * import { layout, Port } from "../mod.ts";
+   * // A reply laid out as { int32 result; (padding to 8) nmreq_header; nmreq_register }:
+   * // take the body by the layout table's sizes, not by typed-in offsets.
+   * const l = layout();
+   * const regAt = 8 + l.size("nmreq_header");
+   * const register = reply.subarray(regAt, regAt + l.size("nmreq_register"));
+   * using port = Port.fromFd(fd, { name: "vale0:a", register });
+   * // (fdServer().get(name) does all this for an fd server's reply.)
    * ```
    */
   static fromFd(fd: number, options: FromFdOptions): Port {
@@ -395,7 +431,7 @@ export class Port implements RingOwner {
       );
     }
     const reg = new Struct("nmreq_register", options.register.slice(0, size));
-    return Port._map(fd, options.name, reg, -1);
+    return Port.#map(fd, options.name, reg, -1);
   }
 
   /** True once the port is closed. */
@@ -531,6 +567,7 @@ export class Port implements RingOwner {
   txsync(): void {
     this.#alive("txsync");
     check(library().nms_txsync(this.#fd), "txsync", this.name);
+    noteTxSync(this);
   }
 
   /**
@@ -596,6 +633,7 @@ export class Port implements RingOwner {
     }
     if (this.#closed) throw portClosed("ready", this.name);
     checkAsync(r, "poll", this.name);
+    noteTxPoll(this, dir);
     if (r & POLLERR) {
       throw new NetmapError({ op: "poll", port: this.name, errno: ERRNO.EIO, summary: "POLLERR" });
     }
@@ -665,7 +703,9 @@ export class Port implements RingOwner {
 
   /**
    * Replaces the extra-buffer free list with `indices` (e.g. after swapping
-   * buffers with slots); netmap frees this list when the port closes.
+   * buffers with slots); netmap frees this list when the port closes. A buffer
+   * that a slot of one of the port's rings still holds is refused (EINVAL, naming
+   * the slot): netmap would free it twice.
    *
    * @example
    * ```ts ignore
@@ -680,12 +720,32 @@ export class Port implements RingOwner {
     if (new Set(indices).size !== indices.length) {
       throw invalidArgument("extra buffers", this.name, "the list repeats a buffer index");
     }
+    this.#refuseSlotBuffers(indices);
     for (let k = 0; k < indices.length; k++) {
       dv.setUint32(at[k], k + 1 < indices.length ? indices[k + 1] : 0, true);
     }
     const headAt = this.#nifp + layout().offset("netmap_if", "ni_bufs_head");
     dv.setUint32(headAt, indices.length > 0 ? indices[0] : 0, true);
     this.#taken = [...indices];
+  }
+
+  /** Throws EINVAL when a slot of one of this port's rings holds one of `indices`. */
+  #refuseSlotBuffers(indices: readonly number[]): void {
+    if (indices.length === 0) return;
+    const wanted = new Set(indices);
+    for (const ring of [...this.txRings, ...this.rxRings]) {
+      for (let i = 0; i < ring.numSlots; i++) {
+        const idx = ring.bufIdx(i);
+        if (!wanted.has(idx)) continue;
+        const which = `${ring.host ? "host " : ""}${ring.kind} ring ${ring.index} slot ${i}`;
+        throw invalidArgument(
+          "extra buffers",
+          this.name,
+          `buffer ${idx} is held by ${which}; give back only buffers no slot holds ` +
+            "(from extraBuffers(), or swapped out of a slot with setBufIdx)",
+        );
+      }
+    }
   }
 
   /**

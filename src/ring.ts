@@ -111,7 +111,27 @@ export interface RingView {
 /**
  * One netmap ring.
  *
- * @example
+ * The ring's shared words are accessors (read and written in the shared memory, with
+ * atomic loads and stores for the pointers):
+ *
+ * - `head` (get/set): the first slot the script owns; setting it gives the slots before it
+ *   back to netmap at the next sync. `reserve/submit` and `peek/release` move it for you.
+ * - `cur` (get/set): the wake-up point for `ready()`/poll; setting it drops pending
+ *   `reserve`/`peek` counts.
+ * - `tail` (get): the first slot netmap owns.
+ * - `flags` (get/set): the ring's flags, e.g. NR_FORWARD, NR_TIMESTAMP.
+ *
+ * @example Raw ring pointers
+ * ```ts ignore
+ * import { openPort } from "../mod.ts";
+ * using port = openPort("vale0:a");
+ * const rx = port.rxRings[0];
+ * port.rxsync();
+ * console.log(rx.head, rx.cur, rx.tail, rx.flags);
+ * rx.head = rx.cur = rx.tail; // release everything received
+ * ```
+ *
+ * @example Send one frame
  * ```ts ignore
  * import { openPort } from "../mod.ts";
  * using port = openPort("vale0:a");
@@ -239,7 +259,14 @@ export class Ring {
     if (this.#owner.closed) throw portClosed(op, this.#owner.name);
   }
 
-  /** The ring's `head` (first slot owned by the script). */
+  /**
+   * The ring's `head` (first slot owned by the script).
+   *
+   * @example
+   * ```ts ignore
+   * const owned = (tx.tail - tx.head + tx.numSlots) % tx.numSlots;
+   * ```
+   */
   get head(): number {
     this.#alive("ring head");
     return Atomics.load(this.#u32, this.#headW);
@@ -250,7 +277,14 @@ export class Ring {
     this.#checkIndex(v, "head");
     Atomics.store(this.#u32, this.#headW, v);
   }
-  /** The ring's `cur` (wake-up point for poll). */
+  /**
+   * The ring's `cur` (wake-up point for poll).
+   *
+   * @example
+   * ```ts ignore
+   * rx.cur = rx.tail; // wake me for the frame after the ones already here
+   * ```
+   */
   get cur(): number {
     this.#alive("ring cur");
     return Atomics.load(this.#u32, this.#curW);
@@ -264,12 +298,27 @@ export class Ring {
     this.#reserved = 0;
     this.#peeked = 0;
   }
-  /** The ring's `tail` (first slot owned by netmap); read-only. */
+  /**
+   * The ring's `tail` (first slot owned by netmap); read-only.
+   *
+   * @example
+   * ```ts ignore
+   * const received = (rx.tail - rx.head + rx.numSlots) % rx.numSlots;
+   * ```
+   */
   get tail(): number {
     this.#alive("ring tail");
     return Atomics.load(this.#u32, this.#tailW);
   }
-  /** The ring's `flags` (NR_TIMESTAMP, NR_FORWARD). */
+  /**
+   * The ring's `flags` (NR_TIMESTAMP, NR_FORWARD).
+   *
+   * @example
+   * ```ts ignore
+   * import { layout } from "../mod.ts";
+   * rx.flags |= layout().constant("NR_FORWARD");
+   * ```
+   */
   get flags(): number {
     this.#alive("ring flags");
     return this.#u32[this.#flagsW];

@@ -134,7 +134,7 @@ function stripPrefix(name: string): string {
  *
  * @example
  * ```ts ignore
- * import { valeAttach, valeDetach } from "./vale.ts";
+ * import { valeAttach, valeDetach } from "../mod.ts";
  * const { portIndex } = valeAttach("vale0:p0");
  * valeDetach("vale0:p0");
  * ```
@@ -154,7 +154,7 @@ export function valeAttach(name: string, options: ValeAttachOptions = {}): { por
  *
  * @example
  * ```ts ignore
- * import { valeDetach } from "./vale.ts";
+ * import { valeDetach } from "../mod.ts";
  * valeDetach("vale0:p0");
  * ```
  */
@@ -170,7 +170,7 @@ export function valeDetach(name: string): { portIndex: number } {
  *
  * @example
  * ```ts ignore
- * import { valeList } from "./vale.ts";
+ * import { valeList } from "../mod.ts";
  * for (const p of valeList()) console.log(p.name, p.bridgeIdx, p.portIdx);
  * ```
  */
@@ -208,7 +208,7 @@ export function valeList(name?: string): ValeListEntry[] {
  *
  * @example
  * ```ts ignore
- * import { valeDelIf, valeNewIf } from "./vale.ts";
+ * import { valeDelIf, valeNewIf } from "../mod.ts";
  * valeNewIf("nms0", { slots: 512 });
  * valeDelIf("nms0");
  * ```
@@ -234,7 +234,7 @@ export function valeNewIf(
  *
  * @example
  * ```ts ignore
- * import { valeDelIf } from "./vale.ts";
+ * import { valeDelIf } from "../mod.ts";
  * valeDelIf("nms0");
  * ```
  */
@@ -265,7 +265,7 @@ function pollingBody(name: string, options: PollingOptions): Struct {
  *
  * @example
  * ```ts ignore
- * import { valePollingEnable } from "./vale.ts";
+ * import { valePollingEnable } from "../mod.ts";
  * valePollingEnable("vale0:eth0", { mode: "single-cpu", firstCpu: 0 });
  * ```
  */
@@ -278,7 +278,7 @@ export function valePollingEnable(name: string, options: PollingOptions = {}): v
  *
  * @example
  * ```ts ignore
- * import { valePollingDisable } from "./vale.ts";
+ * import { valePollingDisable } from "../mod.ts";
  * valePollingDisable("vale0:eth0");
  * ```
  */
@@ -296,7 +296,7 @@ export function valePollingDisable(name: string, options: PollingOptions = {}): 
  *
  * @example
  * ```ts ignore
- * import { portInfo } from "./vale.ts";
+ * import { portInfo } from "../mod.ts";
  * console.log(portInfo("vale0:a").memId);
  * ```
  */
@@ -320,7 +320,7 @@ export function portInfo(name: string): PortInfoGet {
  *
  * @example
  * ```ts ignore
- * import { poolsInfo } from "./vale.ts";
+ * import { poolsInfo } from "../mod.ts";
  * console.log(poolsInfo("vale0:a").buf.size); // 2048
  * ```
  */
@@ -346,7 +346,7 @@ export function poolsInfo(name: string): PoolsInfo {
  *
  * @example
  * ```ts ignore
- * import { portHeaderGet } from "./vale.ts";
+ * import { portHeaderGet } from "../mod.ts";
  * console.log(portHeaderGet("vale0:a")); // 0
  * ```
  */
@@ -361,7 +361,7 @@ export function portHeaderGet(name: string): number {
  *
  * @example
  * ```ts ignore
- * import { portHeaderSet } from "./vale.ts";
+ * import { portHeaderSet } from "../mod.ts";
  * portHeaderSet("vale0:a", 12);
  * ```
  */

@@ -2,7 +2,8 @@
 // struct nmreq that functional-legacy and fd_server-legacy exchange.
 import { assertEquals, assertIncludes } from "./cli_assert.ts";
 import { FD_SERVER_LEGACY_SOCKET, parseFdServerArgs } from "../src/cli/fd_server_args.ts";
-import { layout, NetmapError, Struct } from "../mod.ts";
+import { layout, NetmapError } from "../mod.ts";
+import { Struct } from "../src/request.ts";
 import {
   legacyRequest,
   type LegacyRingRange,

@@ -163,7 +163,7 @@ Deno.test("pkt-gen run: -p 2 on ports with 2 rings, one summary over both thread
       "30",
     ]);
     assertEquals(tx.code, 0, tx.stderr);
-    assertIncludes(tx.stdout, "Sending on vale0:a@conf:rings=2: 3 queues, 2 threads and 1 cpus.");
+    assertIncludes(tx.stdout, "Sending on vale0:a@conf:rings=2: 2 queues, 2 threads and 1 cpus.");
     assertIncludes(tx.stdout, "Sent 40000 packets 2400000 bytes");
     assertIncludes(tx.stderr, "main_thread [2781] "); // per-interval lines over both threads
     await new Promise((r) => setTimeout(r, 300));

@@ -1,16 +1,9 @@
 // openPort() options and offsets are checked before any system call; NetmapError carries
 // op, port, errno name and a hint; the layout parser rejects malformed tables.
 import assert from "node:assert/strict";
-import {
-  errnoName,
-  errnoValue,
-  maskFromBits,
-  NetmapError,
-  openPort,
-  parseLayout,
-  type PortOptions,
-  resolveOffsets,
-} from "../mod.ts";
+import { errnoName, errnoValue, NetmapError, openPort, type PortOptions } from "../mod.ts";
+import { parseLayout } from "../src/layout.ts";
+import { maskFromBits, resolveOffsets } from "../src/offsets.ts";
 
 function refused(options: unknown, pattern: RegExp): void {
   assert.throws(
@@ -80,8 +73,16 @@ Deno.test("NetmapError: fields, message, default hints", () => {
   assert.equal(e.code, "EBUSY");
   assert.equal(e.op, "register");
   assert.equal(e.port, "vale0:a");
-  assert.match(e.message, /^register vale0:a: EBUSY — held by pid 1 \(hint: .*exclusive/);
+  assert.match(e.message, /^register vale0:a: EBUSY — held by pid 1 \(hint: close .*exclusive/);
   assert.match(new NetmapError({ op: "register", errno: 6 }).hint, /unknown port/);
+  // With a detail, the hint says only what to do, never repeats the errno, or is omitted.
+  const busy = new NetmapError({ op: "register", errno: 1, detail: "switch owned (EPERM)" });
+  assert.equal(busy.message, `register: EPERM — switch owned (hint: ${busy.hint})`);
+  assert.doesNotMatch(busy.hint, /permission denied/);
+  const inval = new NetmapError({ op: "register", errno: 22, detail: "invalid ring id 9" });
+  assert.equal(inval.message, "register: EINVAL — invalid ring id 9");
+  assert.match(new NetmapError({ op: "register", errno: 22 }).hint, /invalid/);
+  assert.doesNotMatch(new NetmapError({ op: "x", errno: 1, detail: "a\nb" }).message, /\n/);
   assert.match(new NetmapError({ op: "register", errno: 12 }).hint, /254 ports/);
   assert.match(new NetmapError({ op: "register", errno: 95 }).hint, /option/);
   assert.match(new NetmapError({ op: "register", errno: 19 }).hint, /uvale/);

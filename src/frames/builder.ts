@@ -412,6 +412,18 @@ function normVlan(tag: VlanTag, defaultTpid: number): VlanLayer {
   };
 }
 
+/** Options of {@link FrameBuilder.build}. */
+export interface BuildOptions {
+  /**
+   * Zero-pad the frame to at least this many bytes (60 for Ethernet's minimum
+   * without FCS). Default 0: the frame is exactly its headers and payload.
+   */
+  minLength?: number;
+}
+
+/** Ethernet's minimum frame length without the FCS (what NICs pad short frames to). */
+export const ETH_MIN_FRAME = 60;
+
 /**
  * An immutable frame description. Start one with {@link eth}; every method
  * returns a new builder, so a builder can be shared and extended freely.
@@ -427,6 +439,10 @@ function normVlan(tag: VlanTag, defaultTpid: number): VlanLayer {
  *   .build();
  * console.log(frame.length); // 14 + 4 + 20 + 8 + 5 = 51
  * ```
+ *
+ * Frames are never padded unless asked: end with `.padTo(60)` or call
+ * `build({ minLength: 60 })` for the 60-byte minimum netmap users expect on
+ * the wire (zero fill; lengths and checksums unchanged).
  */
 export class FrameBuilder {
   readonly #layers: readonly Layer[];
@@ -796,18 +812,26 @@ export class FrameBuilder {
   }
 
   /**
-   * Writes the frame into a new array.
+   * Writes the frame into a new array. Without options the frame is exactly
+   * its headers and payload (a UDP "hi" is 44 bytes); `minLength: 60` zero-pads
+   * it to Ethernet's minimum as {@link padTo} does (lengths and checksums do not
+   * count the padding).
    *
+   * @param options `minLength`: pad with zeros up to this many bytes (default 0: no padding).
    * @returns The frame bytes, lengths and checksums filled.
    *
    * @example
    * ```ts
    * import { eth } from "./builder.ts";
    * console.log(eth({}).payload("x").build().length); // 15
+   * console.log(eth({}).payload("x").build({ minLength: 60 }).length); // 60
    * ```
    */
-  build(): Uint8Array {
-    const out = new Uint8Array(this.#size);
+  build(options: BuildOptions = {}): Uint8Array {
+    const min = options.minLength === undefined
+      ? 0
+      : checkInt("build minLength", options.minLength, MAX_FRAME_SIZE);
+    const out = new Uint8Array(Math.max(this.#size, min));
     this.buildInto(out, 0);
     return out;
   }
@@ -1018,7 +1042,9 @@ function finishLayer(
  * import { eth } from "./builder.ts";
  * const f = eth({ src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02" })
  *   .ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp({ dstPort: 9 }).payload("hi").build();
- * console.log(f.length); // 44
+ * console.log(f.length); // 44: no padding unless asked
+ * console.log(eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp().payload("hi")
+ *   .build({ minLength: 60 }).length); // 60 (or end with .padTo(60))
  * ```
  */
 export function eth(options: EthOptions = {}): FrameBuilder {

@@ -18,6 +18,7 @@ import {
 } from "./address.ts";
 import { FrameBuilder } from "./builder.ts";
 import { type ParsedFrame, parseFrame } from "./parser.ts";
+import { checkPattern } from "./pattern_check.ts";
 
 /** One field that differs. Values are printed the way the field is usually written. */
 export interface Difference {
@@ -309,7 +310,8 @@ function norm(
 
 /** Rewrites the address fields of a pattern layer in the parser's spelling. */
 function normalizePattern(name: string, layer: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...layer };
+  // A field given as undefined is not compared (as if absent).
+  const out = Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined));
   const mac = (k: string): void => {
     if (k in out) out[k] = norm(out[k], parseMac, formatMac);
   };
@@ -363,7 +365,7 @@ function comparePattern(d: Diff, pat: FramePattern, act: ParsedFrame): void {
     const tags = Array.isArray(pat.vlan) ? pat.vlan : [pat.vlan];
     if (Array.isArray(pat.vlan)) d.value("vlan.count", pat.vlan.length, act.vlan.length);
     tags.forEach((t, i) => {
-      const fields = Object.keys(t);
+      const fields = Object.keys(t).filter((k) => (t as Record<string, unknown>)[k] !== undefined);
       compareLayer(d, `vlan[${i}]`, t as Layerish, act.vlan[i] as unknown as Layerish, fields);
     });
   }
@@ -398,7 +400,9 @@ function comparePattern(d: Diff, pat: FramePattern, act: ParsedFrame): void {
  * Matches a frame against what was expected.
  *
  * - a {@link FrameBuilder} or bytes: every field must be equal (then every byte);
- * - a {@link FramePattern}: only the fields given are compared.
+ * - a {@link FramePattern}: only the fields given are compared. A key the
+ *   matcher does not know (a typo such as `ip` or `vlan: [{ id: 10 }]`) throws
+ *   a NetmapError (EINVAL) naming it, instead of being ignored.
  *
  * @param frame The received frame.
  * @param expected A builder, the expected bytes, or a pattern.
@@ -420,6 +424,7 @@ export function match(frame: Uint8Array, expected: Expected): MatchResult {
     const bytes = expected instanceof FrameBuilder ? expected.build() : expected;
     compareFrames(d, parseFrame(bytes), actual, bytes, frame);
   } else {
+    checkPattern(expected);
     comparePattern(d, expected, actual);
   }
   return { ok: d.list.length === 0, differences: d.list, actual };

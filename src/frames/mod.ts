@@ -18,5 +18,6 @@ export * from "./constants.ts";
 export * from "./builder.ts";
 export * from "./parser.ts";
 export * from "./matcher.ts";
+export * from "./pattern_check.ts";
 export * from "./functional_model.ts";
 export * from "./pcap.ts";

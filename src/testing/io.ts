@@ -11,7 +11,9 @@
  *   `port.ready("rx")` until `count` frames matched or the timeout passed;
  * - expectNothing() waits the whole timeout and fails if anything arrives.
  *
- * Every frame sent or seen is recorded in the active {@linkcode Capture}.
+ * Every frame sent or seen is recorded in the active {@linkcode Capture}
+ * (netmapTest's); in a plain script, in a capture of the script, written out
+ * (pcaps + diff.txt, see artifacts.ts) when an expectation fails.
  *
  * @module
  */
@@ -19,10 +21,13 @@ import { ERRNO, invalidArgument, NetmapError } from "../errors.ts";
 import { FrameBuilder } from "../frames/builder.ts";
 import { describeMismatch, type Expected, match } from "../frames/matcher.ts";
 import { parseFrame } from "../frames/parser.ts";
+import { patternProblem } from "../frames/pattern_check.ts";
 import { layout } from "../layout.ts";
 import type { Port } from "../port.ts";
 import type { Ring } from "../ring.ts";
-import { activeCapture } from "./capture.ts";
+import { scriptName, writeFailureArtifacts } from "./artifacts.ts";
+import { activeCapture, Capture } from "./capture.ts";
+import { unsyncedTxHint } from "./tx_pending.ts";
 
 /** A frame to send: bytes or a builder. */
 export type FrameInput = Uint8Array | FrameBuilder;
@@ -79,21 +84,42 @@ export interface ExpectNothingOptions {
   ring?: number;
 }
 
+/** What went wrong in an {@linkcode ExpectError}. */
+export type ExpectFailure = "timeout" | "mismatch" | "unexpected";
+
+/** The `code` of an {@linkcode ExpectError} for each kind of failure. */
+export const EXPECT_CODES: Readonly<Record<ExpectFailure, string>> = Object.freeze({
+  /** Too few matching frames before the timeout. */
+  timeout: "ETIMEDOUT",
+  /** A received frame differs from the expected one. */
+  mismatch: "EMISMATCH",
+  /** A frame arrived where none was expected (expectNothing). */
+  unexpected: "EUNEXPECTED",
+});
+
 /**
- * A failed expectation: a frame that did not match, too few frames before the
- * timeout (code ETIMEDOUT), or a frame where none was expected. `diff` is the
- * readable account (also written to diff.txt when the test fails).
+ * A failed expectation. `kind` and `code` say which:
+ *
+ * - "timeout" / `ETIMEDOUT` (errno 110): too few matching frames before the timeout;
+ * - "mismatch" / `EMISMATCH` (errno 0: no system error): a frame did not match;
+ * - "unexpected" / `EUNEXPECTED` (errno 0): a frame arrived where none was expected.
+ *
+ * The message is one block: the summary line, the diff indented below it,
+ * then the hint. `diff` is the readable account alone (also written to
+ * diff.txt when the test or script fails).
  *
  * @example
  * ```ts ignore
  * try {
  *   await expect(port, { udp: { dstPort: 9 } }, { timeoutMs: 100 });
  * } catch (e) {
- *   if (e instanceof ExpectError) console.log(e.diff);
+ *   if (e instanceof ExpectError && e.code === "EMISMATCH") console.log(e.diff);
  * }
  * ```
  */
 export class ExpectError extends NetmapError {
+  /** What went wrong: "timeout", "mismatch" or "unexpected". */
+  readonly kind: ExpectFailure;
   /** Expected vs. received, one paragraph. */
   readonly diff: string;
   /** The frames that matched before the failure. */
@@ -104,30 +130,68 @@ export class ExpectError extends NetmapError {
   /**
    * Creates the error with its diff and frames.
    *
-   * @param init op, port, errno (ETIMEDOUT or 0), summary, diff and frames.
+   * @param init op, port, kind, summary, diff, frames and hint.
    */
   constructor(init: {
     op: string;
     port: string;
-    errno: number;
+    kind: ExpectFailure;
     summary: string;
     diff: string;
     matched: Uint8Array[];
     others: Uint8Array[];
     hint: string;
   }) {
+    const code = EXPECT_CODES[init.kind];
     super({
       op: init.op,
       port: init.port,
-      errno: init.errno,
+      errno: init.kind === "timeout" ? ERRNO.ETIMEDOUT : 0,
+      code,
       summary: init.summary,
-      detail: `\n${init.diff}\n`,
+      detail: init.diff,
       hint: init.hint,
     });
+    const body = init.diff.split("\n").map((l) => `  ${l}`).join("\n");
+    this.message = `${init.op} ${init.port}: ${init.summary} (${code})\n${body}\n` +
+      `  hint: ${init.hint}`;
     this.name = "ExpectError";
+    this.kind = init.kind;
     this.diff = init.diff;
     this.matched = init.matched;
     this.others = init.others;
+  }
+}
+
+/** The capture of a plain script (no netmapTest): created on first use. */
+let scriptLog: Capture | undefined;
+
+/** Where send/expect record: the test's capture, else the script's. */
+function recorder(): { capture: Capture; script: boolean } {
+  const active = activeCapture();
+  if (active) return { capture: active, script: false };
+  scriptLog ??= new Capture(scriptName());
+  return { capture: scriptLog, script: true };
+}
+
+/** Outside a test, a failed expectation writes the script's artifacts at once. */
+async function failed(log: { capture: Capture; script: boolean }, e: ExpectError): Promise<never> {
+  if (log.script) await writeFailureArtifacts(log.capture, log.capture.name, e);
+  throw e;
+}
+
+/** Rejects a pattern with a key the matcher does not know, before anything is received. */
+function checkExpected(port: Port, expected: Expected, where: string): void {
+  if (expected instanceof FrameBuilder || expected instanceof Uint8Array) return;
+  const p = patternProblem(expected, where);
+  if (p) {
+    throw new NetmapError({
+      op: "expect",
+      port: port.name,
+      errno: ERRNO.EINVAL,
+      summary: p.summary,
+      hint: p.hint,
+    });
   }
 }
 
@@ -274,7 +338,7 @@ export async function send(
     );
   }
   let swapsLeft = pool.length;
-  const capture = activeCapture();
+  const capture = recorder().capture;
   const result: SendResult = { frames: 0, slots: 0, txsyncs: 0, extraBuffersUsed: 0 };
   const deadline = performance.now() + timeout;
 
@@ -359,7 +423,7 @@ export async function send(
           }
           if (ring.reserve(n) !== n) break;
           fill(ring, next, used, n);
-          capture?.sent(port.name, list[next]);
+          capture.sent(port.name, list[next]);
           used += n;
           next++;
           batch++;
@@ -465,14 +529,17 @@ export async function expect(
     );
   }
   const want = (k: number): Expected => perFrame ? perFrame[k] : expected as Expected;
+  if (perFrame) perFrame.forEach((e, k) => checkExpected(port, e, `expected[${k}]`));
+  else checkExpected(port, expected as Expected, "the pattern");
   const rings = pickRings("expect", port, "rx", options.ring);
   const moreFrag = slotFlags().moreFrag;
-  const capture = activeCapture();
+  const log = recorder();
+  const capture = log.capture;
   const matched: Uint8Array[] = [];
   const others: Uint8Array[] = [];
   const otherDiffs: string[] = [];
   const deadline = performance.now() + timeout;
-  const fail = (errno: number, summary: string, diff: string): never => {
+  const fail = (kind: ExpectFailure, summary: string, diff: string): Promise<never> => {
     try {
       port.rxsync();
     } catch {
@@ -481,24 +548,25 @@ export async function expect(
     const e = new ExpectError({
       op: "expect",
       port: port.name,
-      errno,
+      kind,
       summary,
       diff,
       matched,
       others,
-      hint: errno === ERRNO.ETIMEDOUT
-        ? "the frames did not arrive: check the sender, the destination MAC, and timeoutMs"
+      hint: kind === "timeout"
+        ? unsyncedTxHint() ??
+          "the frames did not arrive: check the sender, the destination MAC, and timeoutMs"
         : "a received frame differs from the expected one (fields above)",
     });
-    capture?.note(`${port.name}: ${summary}\n${diff}`);
-    throw e;
+    capture.note(`${port.name}: ${summary}\n${diff}`);
+    return failed(log, e);
   };
   for (;;) {
     for (const ring of rings) {
       while (matched.length < count) {
         const frame = takeFrame(ring, moreFrag);
         if (!frame) break;
-        capture?.seen(port.name, frame);
+        capture.seen(port.name, frame);
         const k = matched.length;
         const r = match(frame, want(k));
         if (r.ok) {
@@ -508,7 +576,7 @@ export async function expect(
         others.push(frame);
         const d = describeMismatch(r, `frame ${k + 1} of ${count} (${describeFrame(frame)})`);
         if (!options.ignoreOthers) {
-          fail(0, `frame ${k + 1} of ${count} does not match`, d);
+          await fail("mismatch", `frame ${k + 1} of ${count} does not match`, d);
         }
         otherDiffs.push(d);
       }
@@ -527,8 +595,8 @@ export async function expect(
       if (others.length > 0) {
         lines.push(`ignored ${others.length} frame(s) that did not match:`, ...otherDiffs);
       }
-      fail(
-        ERRNO.ETIMEDOUT,
+      await fail(
+        "timeout",
         `${matched.length} of ${count} frames within ${timeout} ms`,
         lines.join("\n"),
       );
@@ -557,12 +625,13 @@ export async function expectNothing(port: Port, options: ExpectNothingOptions = 
   const timeout = checkTimeout("expect nothing", port, options.timeoutMs, 200);
   const rings = pickRings("expect nothing", port, "rx", options.ring);
   const moreFrag = slotFlags().moreFrag;
-  const capture = activeCapture();
+  const log = recorder();
+  const capture = log.capture;
   const got: Uint8Array[] = [];
   const drain = (): void => {
     for (const ring of rings) {
       for (let f = takeFrame(ring, moreFrag); f; f = takeFrame(ring, moreFrag)) {
-        capture?.seen(port.name, f);
+        capture.seen(port.name, f);
         got.push(f);
       }
     }
@@ -575,20 +644,32 @@ export async function expectNothing(port: Port, options: ExpectNothingOptions = 
     if (await port.ready("rx", { timeoutMs: left })) drain();
   }
   port.rxsync();
-  if (got.length === 0) return;
+  if (got.length === 0) {
+    const unsynced = unsyncedTxHint();
+    if (unsynced) {
+      console.error(
+        `# expectNothing ${port.name}: silent for ${timeout} ms, but ${unsynced} ` +
+          "(the silence may only mean nothing was sent)",
+      );
+    }
+    return;
+  }
   const summary = `expected no frame within ${timeout} ms, received ${got.length}`;
-  const diff = [summary, ...got.map((f, k) => `  frame ${k + 1}: ${describeFrame(f)}`)].join("\n");
-  capture?.note(`${port.name}: ${diff}`);
-  throw new ExpectError({
-    op: "expect nothing",
-    port: port.name,
-    errno: 0,
-    summary,
-    diff,
-    matched: [],
-    others: got,
-    hint: "the port was meant to stay silent (e.g. a learned unicast MAC must not flood)",
-  });
+  const diff = got.map((f, k) => `frame ${k + 1}: ${describeFrame(f)}`).join("\n");
+  capture.note(`${port.name}: ${summary}\n${diff}`);
+  await failed(
+    log,
+    new ExpectError({
+      op: "expect nothing",
+      port: port.name,
+      kind: "unexpected",
+      summary,
+      diff,
+      matched: [],
+      others: got,
+      hint: "the port was meant to stay silent (e.g. a learned unicast MAC must not flood)",
+    }),
+  );
 }
 
 /** TX capacity of a port for frames of a given length. */

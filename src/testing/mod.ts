@@ -22,6 +22,14 @@ export * from "./scope.ts";
 export * from "./command.ts";
 export * from "./netlink.ts";
 export * from "./capture.ts";
+export {
+  artifactDir,
+  artifactRoot,
+  ARTIFACTS_ENV,
+  scriptName,
+  writeFailureArtifacts,
+} from "./artifacts.ts";
+export { type UnsyncedTx, unsyncedTx, unsyncedTxHint } from "./tx_pending.ts";
 export * from "./io.ts";
 export * from "./fixtures.ts";
 export * from "./suite.ts";

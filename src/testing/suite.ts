@@ -9,13 +9,16 @@
  * never share state and nothing outlives the test.
  *
  * When a test fails, the frames each port sent and saw are written to
- * `tests/out/<test>/<port>.pcap` (and `.sent.pcap`) with a readable
- * `diff.txt` (see capture.ts); NMSCRIPT_TEST_OUT chooses another directory.
+ * `<artifacts>/<test>/<port>.pcap` (and `.sent.pcap`) with a readable
+ * `diff.txt` (see capture.ts), where `<artifacts>` is NMSCRIPT_ARTIFACTS, else
+ * `./nmscript-artifacts` (see artifacts.ts); under `deno test` the child runs
+ * default to this checkout's `tests/out`.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { backendName, uvaleStop } from "../ffi.ts";
+import { ARTIFACTS_ENV, removeStaleArtifacts, writeFailureArtifacts } from "./artifacts.ts";
 import { Capture, setActiveCapture } from "./capture.ts";
 import { LeakError, TestScope } from "./scope.ts";
 
@@ -204,47 +207,6 @@ export function parseSendRecvArgs(
   };
 }
 
-/**
- * Where a test's failure artifacts go: NMSCRIPT_TEST_OUT, else tests/out of
- * this checkout (or of the working directory when imported from a URL).
- *
- * @example
- * ```ts
- * import { artifactDir } from "./suite.ts";
- * console.log(artifactDir("021_send_rec_ephemeral_vale_ports"));
- * ```
- *
- * @param title The test's `<id>_<name>`.
- * @returns The directory for that test.
- */
-export function artifactDir(title: string): string {
-  const env = Deno.env.get("NMSCRIPT_TEST_OUT");
-  if (env) return `${env.replace(/\/+$/, "")}/${title}`;
-  const here = new URL("../../tests/out/", import.meta.url);
-  const root = here.protocol === "file:" ? decodeURIComponent(here.pathname) : "tests/out/";
-  return `${root}${title}`;
-}
-
-async function writeArtifacts(title: string, capture: Capture, error: unknown): Promise<void> {
-  const dir = artifactDir(title);
-  try {
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-    const files = await capture.writeArtifacts(dir, error);
-    console.error(`# failure artifacts: ${files.join(" ")}`);
-  } catch (e) {
-    console.error(`# could not write failure artifacts to ${dir}: ${(e as Error).message}`);
-  }
-}
-
-/** A passing run removes what an earlier failure of the same test wrote (it would mislead). */
-async function removeStaleArtifacts(title: string): Promise<void> {
-  try {
-    await Deno.remove(artifactDir(title), { recursive: true });
-  } catch {
-    // nothing there, or not ours to remove
-  }
-}
-
 async function runFailureActions(
   actions: ((e: unknown) => void | Promise<void>)[],
   error: unknown,
@@ -328,7 +290,7 @@ async function runOnce(
     }
   }
   setActiveCapture(before);
-  if (status === "fail") await writeArtifacts(title, capture, error);
+  if (status === "fail") await writeFailureArtifacts(capture, title, error);
   else await removeStaleArtifacts(title);
   if (status === "skip") {
     console.log(`# SKIP ${title}: ${(error as Error)?.message ?? ""}`);
@@ -347,7 +309,7 @@ async function runChild(file: string, title: string): Promise<void> {
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["run", "--quiet", "-P=test", file],
       cwd: new URL("../../", import.meta.url).pathname,
-      env: { NO_COLOR: "1", NMSCRIPT_UVALE_DIR: dir, [CHILD_ENV]: "1" },
+      env: { NO_COLOR: "1", NMSCRIPT_UVALE_DIR: dir, [CHILD_ENV]: "1", ...childArtifacts() },
       stdout: "piped",
       stderr: "piped",
       signal: AbortSignal.timeout(CHILD_TIMEOUT_MS),
@@ -375,6 +337,14 @@ async function runChild(file: string, title: string): Promise<void> {
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+}
+
+/** Under `deno test`, artifacts go to this checkout's tests/out unless the caller chose. */
+function childArtifacts(): Record<string, string> {
+  if (Deno.env.get(ARTIFACTS_ENV) || Deno.env.get("NMSCRIPT_TEST_OUT")) return {};
+  return {
+    [ARTIFACTS_ENV]: decodeURIComponent(new URL("../../tests/out", import.meta.url).pathname),
+  };
 }
 
 function stopOwnDaemon(): void {
