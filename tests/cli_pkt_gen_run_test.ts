@@ -170,7 +170,7 @@ Deno.test("pkt-gen run: -p 2 on ports with 2 rings, one summary over both thread
     rx.child.kill("SIGINT");
     const r = await rx.done;
     assertEquals(r.code, 0, r.stderr);
-    assertIncludes(r.stdout, "Receiving from vale0:b@conf:rings=2: 3 queues, 2 threads");
+    assertIncludes(r.stdout, "Receiving from vale0:b@conf:rings=2: 2 queues, 2 threads");
     const summary = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
     assertEquals(summary.type, "summary");
     assertEquals(summary.pkts > 0 && summary.pkts <= 40000, true, r.stdout);
