@@ -271,10 +271,10 @@ static void set_act(struct vv_action *act, uint16_t kind, uint16_t tpid,
 }
 
 /* A frame from the trunk: to the access side of its VID. */
-static inline __attribute__((always_inline)) int from_trunk(const struct vv_table *t,
-			     const struct vv_frag *f,
-			     unsigned int n, uint32_t total, uint32_t l2off,
-			     uint32_t *dst, struct vv_action *act)
+static __always_inline int from_trunk(const struct vv_table *t,
+				      const struct vv_frag *f,
+				      unsigned int n, uint32_t total, uint32_t l2off,
+				      uint32_t *dst, struct vv_action *act)
 {
 	uint16_t tpid = (t->flags & VV_OPT_DOT1AD) ? VV_TPID_8021AD :
 						     VV_TPID_8021Q;
@@ -316,10 +316,10 @@ static inline __attribute__((always_inline)) int from_trunk(const struct vv_tabl
 }
 
 /* A frame from the access side of VID vid: to the trunk. */
-static inline __attribute__((always_inline)) int from_access(const struct vv_table *t, uint16_t vid,
-			      const struct vv_frag *f, unsigned int n,
-			      uint32_t total, uint32_t l2off, uint32_t *dst,
-			      struct vv_action *act)
+static __always_inline int from_access(const struct vv_table *t, uint16_t vid,
+				       const struct vv_frag *f, unsigned int n,
+				       uint32_t total, uint32_t l2off, uint32_t *dst,
+				       struct vv_action *act)
 {
 	int dot1ad = !!(t->flags & VV_OPT_DOT1AD);
 	int native = (t->flags & VV_OPT_NATIVE) && vid == t->native_vid;
@@ -358,10 +358,10 @@ static inline __attribute__((always_inline)) int from_access(const struct vv_tab
 
 /* vv_classify() on a frame of total bytes whose fragment list is valid
  * (inline: uvale calls vv_classify() for every frame). */
-static inline __attribute__((always_inline)) int classify(const struct vv_table *t, uint32_t src,
-		    const struct vv_frag *f, unsigned int nfrags,
-		    uint32_t total, uint32_t l2off, uint32_t *dst,
-		    struct vv_action *act)
+static __always_inline int classify(const struct vv_table *t, uint32_t src,
+				    const struct vv_frag *f, unsigned int nfrags,
+				    uint32_t total, uint32_t l2off, uint32_t *dst,
+				    struct vv_action *act)
 {
 	int v;
 

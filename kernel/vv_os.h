@@ -2,7 +2,8 @@
 /*
  * vv_os.h - the only system headers the OS-independent VLAN code
  * (vlan_core.c, vlan_conf.c) sees: fixed-width types, memcpy/memmove/memset,
- * errno values and a zeroing allocator, from the kernel or from libc.
+ * errno values, a zeroing allocator and __always_inline, from the kernel or
+ * from libc.
  */
 #ifndef VV_OS_H
 #define VV_OS_H
@@ -26,6 +27,11 @@
 
 #define vv_zalloc(size)	calloc(1, (size))
 #define vv_free(ptr)	free(ptr)
+
+/* <linux/compiler_types.h>'s spelling, for the per-frame helpers */
+#ifndef __always_inline
+#define __always_inline	inline __attribute__((__always_inline__))
+#endif
 #endif
 
 #endif /* VV_OS_H */

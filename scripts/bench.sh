@@ -355,6 +355,20 @@ for s in "${SCENARIOS[@]}"; do
   rows+=("| $name | $c_tx | $c_rx | $t_tx | $t_rx | $r$tr_verdict | ${target:+≥ $target$verdict} |")
 done
 
+# CPU per frame of one txsync, pair vs. VLAN, in one process (uvale only): a ratio that
+# a loaded machine does not move much, unlike the rates above
+VLAN_CPU=$ROOT/$BUILD/vlan_cpu_bench
+cpu_rows=""
+if [ "$BACKEND" = uvale ]; then
+  if [ -x "$VLAN_CPU" ]; then
+    echo "bench: VLAN CPU per frame ($BUILD/vlan_cpu_bench -r 2000)" >&2
+    cpu_rows=$(timeout 120 "$VLAN_CPU" -r 2000 2>&1) ||
+      cpu_rows="vlan_cpu_bench failed: ${cpu_rows//$'\n'/ }"
+  else
+    cpu_rows="n/a: $BUILD/vlan_cpu_bench is not built (make build)"
+  fi
+fi
+
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 table=$(
@@ -367,6 +381,13 @@ table=$(
   echo "| scenario | C twin sent (Mpps) | C twin received (Mpps) | pkt-gen.ts sent (Mpps) | pkt-gen.ts received (Mpps) | TS/C (received; target ≥ 0.7) | target, C received (Mpps) |"
   echo "|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
+  if [ -n "$cpu_rows" ]; then
+    echo
+    echo "CPU per frame of one \`nms_txsync\` (\`$BUILD/vlan_cpu_bench -r 2000\`: one process, a" \
+         "private uvale, 512-frame batches, thread CPU clock, medians; target VLAN ≥ 0.8 × pair):"
+    echo
+    echo "$cpu_rows"
+  fi
 )
 echo "$table"
 

@@ -14,8 +14,9 @@
  *                  [--json]
  *
  * --vlan VID (as pkt-gen.ts): send 802.1Q-tagged frames (-l bytes plus the
- * 4-byte tag), written into every slot, since a VLAN switch rewrites the
- * sender's buffer in place when it removes the tag.
+ * 4-byte tag). On the kernel backend they are written into every slot, since
+ * the VLAN module removes the tag in the sender's buffer; uvale removes it
+ * while copying the frame out, so each buffer is written only once there.
  * Exit status: 0 done, 1 runtime failure, 255 bad usage (as pkt-gen).
  */
 #include <errno.h>
@@ -101,8 +102,9 @@ static int usage(const char *fmt, const char *arg)
 		"  -T MS     report interval (default 1000)\n"
 		"  -S MAC    source MAC (default 00:00:00:00:00:00)\n"
 		"  -D MAC    destination MAC (default ff:ff:ff:ff:ff:ff)\n"
-		"  --vlan VID  tx: 802.1Q-tagged frames (VID 0..4095; -l bytes plus the tag),\n"
-		"            written into every slot (a VLAN switch untags in place)\n"
+		"  --vlan VID  tx: 802.1Q-tagged frames (VID 0..4095; -l bytes plus the tag);\n"
+		"            on the kernel backend written into every slot (its VLAN switch\n"
+		"            untags in the sender's buffer), on uvale once per buffer\n"
 		"  --json    print one JSON object at the end instead of text reports\n",
 		MAX_LEN);
 	return USAGE_EXIT;
@@ -476,8 +478,8 @@ static int transmit(struct port *p, const struct opts *o, struct counters *c)
 	uint8_t *frame = malloc(len);
 	struct reporter rep = { .o = o, .last = now_s() };
 	int seq = o->mode == M_TXSEQ, err = 0;
-	/* a VLAN switch rewrites tagged frames in place: write every slot */
-	int always = seq || o->vlan >= 0;
+	/* the kernel's VLAN switch untags in the sender's buffer: write every slot */
+	int always = seq || (o->vlan >= 0 && nms_backend() == NMS_BACKEND_KERNEL);
 	const char *op = "txsync";
 	unsigned int i, j;
 

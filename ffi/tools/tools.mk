@@ -31,3 +31,11 @@ BUILD_TARGETS += $(BUILD)/libnmsbench.so
 $(BUILD)/libnmsbench.so: ffi/tools/bench_tx.c ffi/include/nmscript.h $(BUILD)/libnmscript.so
 	$(CC) $(CSTD) $(CWARN) $(CFLAGS) -fPIC -shared -Iffi/include -o $@ $< \
 	  -L$(BUILD) -lnmscript -Wl,-rpath,'$$ORIGIN'
+
+# vlan_cpu_bench: CPU per frame of one txsync, plain pair vs. across a VLAN conf, on a
+# private uvale (not part of `make test`; scripts/bench.sh prints its table).
+BUILD_TARGETS += $(BUILD)/vlan_cpu_bench
+
+$(BUILD)/vlan_cpu_bench: ffi/tools/vlan_cpu_bench.c ffi/include/nmscript.h kernel/vale_vlan_abi.h $(BUILD)/libnmscript.so
+	$(CC) $(CSTD) $(CWARN) $(CFLAGS) -Iffi/include -Ikernel -o $@ $< \
+	  -L$(BUILD) -lnmscript -Wl,-rpath,'$$ORIGIN'

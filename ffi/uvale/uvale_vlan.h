@@ -70,6 +70,10 @@ struct uv_vlan_msg {
 uint32_t uv_vlan_lookup(void *region, const struct uv_bridge *b, uint32_t src,
 			struct vv_frag *f, unsigned int nfrags, uint32_t l2off);
 
+/* The table of tagging bridge b (stable while b's lock is held), or NULL:
+ * uvale_sync.c looks it up once per batch and calls vv_classify() itself. */
+const struct vv_table *uv_vlan_table(void *region, const struct uv_bridge *b);
+
 /* ---- daemon side (uvaled's thread) --------------------------------------- */
 struct uv_conn;
 /* Serve one UV_OP_VLAN_* message of connection c; sends the reply. */
