@@ -38,9 +38,6 @@
 #define BATCH     NMA_BDG_BATCH
 #define ALIGN_B   64u
 
-/* defined with the VLAN data path in uvale_vlan.c (its declaration belongs in uvale_vlan.h) */
-const struct vv_table *uv_vlan_table(void *region, const struct uv_bridge *b);
-
 /* ---- locks and futexes ---------------------------------------------------- */
 
 int uv_mutex_init(pthread_mutex_t *m)
@@ -323,6 +320,7 @@ struct pass {
 	int inplace;         /* VLAN edits in the sender's buffers (a zero-copy monitor sees them) */
 	int whole;           /* every frame of ft goes to the one port being delivered to */
 	int plain;           /* every frame is one slot with no VLAN edit pending */
+	int single;          /* every frame is one slot */
 	int vt_valid;        /* vt looked up (VLAN bridges, once per pass) */
 	const struct vv_table *vt;
 };
@@ -493,42 +491,129 @@ static inline int wanted(const struct fwd *f, uint32_t dport, int uc, int bc)
  * the unicast ones when uc, the broadcast ones when bc, in batch order */
 static void cross(struct pass *ps, struct uv_port *dp, uint32_t dport, int uc, int bc);
 
+/*
+ * The rx kring a pass is filling (deliver() and cross_direct() share it):
+ * rx_open() finds it and its free slots, rx_put() copies one fragment into
+ * the next slot, rx_close() publishes what was put and wakes the receiver.
+ */
+struct rx_fill {
+	struct uv_alloc *da;
+	struct uv_kring *kr;
+	struct nma_ring *ring;
+	uint32_t bufsize;
+	uint32_t lim;
+	uint32_t start;   /* hwtail when opened */
+	uint32_t j;       /* the next slot to fill */
+	uint32_t space;   /* slots still free */
+};
+
+/* 0 when port dp has no rx kring dring in use (closed meanwhile: drop) */
+static inline int rx_open(void *region, struct uv_port *dp, uint32_t dring, struct rx_fill *rf)
+{
+	struct uv_karea *k = karea(region);
+	uint32_t hc, busy;
+
+	rf->space = 0;
+	rf->da = &k->allocs[dp->alloc];
+	if (dring >= dp->nrx)
+		dring %= dp->nrx;
+	rf->kr = &dp->kr[UV_RX][dring];
+	rf->ring = uv_kring_ring(region, rf->da, rf->kr);
+	if (rf->ring == NULL || rf->kr->users == 0)
+		return 0;
+	rf->bufsize = rf->da->pool[UV_BUF_POOL].objsize;
+	rf->lim = rf->kr->num_slots - 1;
+	rf->start = rf->j = atomic_load_explicit(&rf->kr->hwtail, memory_order_relaxed);
+	hc = atomic_load_explicit(&rf->kr->hwcur, memory_order_acquire);
+	busy = rf->j >= hc ? rf->j - hc : rf->j + rf->kr->num_slots - hc;
+	rf->space = rf->kr->num_slots - 1 - busy;
+	return 1;
+}
+
+/* copy fragment f (one of cnt) into the next slot, its VLAN edit applied */
+static inline struct nma_slot *rx_put(void *region, struct rx_fill *rf, const struct fwd *f,
+				      uint32_t cnt)
+{
+	struct uv_kring *kr = rf->kr;
+	struct nma_slot *slot = &rf->ring->slot[rf->j];
+	char *src = f->buf, *dst = nmb(region, rf->da, slot->buf_idx);
+	uintptr_t src_cb = (uintptr_t)src & ~(uintptr_t)(ALIGN_B - 1);
+	uint32_t src_co = (uint32_t)((uintptr_t)src & (ALIGN_B - 1)), dst_co;
+	uint32_t bufsize = rf->bufsize;
+	uint64_t dstoff = get_offset(kr, slot), dstoff_cb;
+	size_t copy_len = f->len, dst_len = copy_len;
+	uint16_t act = f->va.kind;
+
+	if (act != VV_ACT_NONE)
+		dst_len = edited_len(f);
+	dstoff_cb = dstoff & ~(uint64_t)(ALIGN_B - 1);
+	dst_co = (uint32_t)((uintptr_t)(dst + dstoff) & (ALIGN_B - 1));
+	if (dst_co < src_co)
+		dstoff_cb += ALIGN_B;
+	dstoff = dstoff_cb + src_co;
+	copy_len += src_co;
+	if (dstoff > bufsize || dst_len > bufsize - dstoff) {
+		copy_len = dst_len = 0;
+		dstoff = get_offset(kr, slot);
+	}
+	if (copy_len && act != VV_ACT_NONE) {
+		/* the VLAN edit happens in this copy */
+		if (copy_edit(dst + dstoff, bufsize - (uint32_t)dstoff, f) != VV_FWD) {
+			dst_len = 0;
+			dstoff = get_offset(kr, slot);
+		}
+	} else if (copy_len) {
+		/* stay inside the destination buffer */
+		if (dstoff_cb + copy_len > bufsize)
+			copy_len = bufsize - dstoff_cb;
+		memcpy(dst + dstoff_cb, (const char *)src_cb, copy_len);
+	}
+	slot->len = (uint16_t)dst_len;
+	slot->flags = (uint16_t)((cnt << 8) | NMA_NS_MOREFRAG);
+	write_offset(kr, slot, dstoff);
+	rf->j = nxt(rf->j, rf->lim);
+	return slot;
+}
+
+/* publish the slots put since rx_open(): monitors, wake-ups */
+static inline void rx_close(void *region, struct uv_port *dp, struct rx_fill *rf)
+{
+	struct uv_kring *kr = rf->kr;
+
+	if (rf->j == rf->start)
+		return;
+	atomic_store_explicit(&kr->hwtail, rf->j, memory_order_release);
+	/* copy monitors see the frames as they land (netmap's
+	 * monitor_parent_notify), if the ring is not being synced */
+	if (kr->mon_copy != UV_NOKREF && uv_kr_tryget(kr)) {
+		uv_mon_rx_catchup(region, dp, kr);
+		uv_kr_put(kr);
+	}
+	uv_notify(dp, kr, UV_RX);
+	if (dp->kind == UV_KIND_AFPACKET)
+		uv_kick(dp); /* the pump sends it out on the interface */
+}
+
 static void deliver(struct pass *ps, struct uv_port *dp, uint32_t dport, uint32_t dring,
 		    int uc, int bc)
 {
-	void *region = ps->region;
 	struct fwd *ft = ps->ft;
-	uint32_t n = ps->n;
-	struct uv_karea *k = karea(region);
-	struct uv_alloc *da = &k->allocs[dp->alloc];
-	struct uv_kring *kr;
-	struct nma_ring *ring;
-	uint32_t needed = 0, space, lim, j, start, busy;
-	uint32_t bufsize = da->pool[UV_BUF_POOL].objsize;
+	uint32_t n = ps->n, needed = 0;
+	struct rx_fill rf;
 
 	if (dp->bdg2 >= 0) {
 		/* a port attached to two bridges is a link between them */
 		cross(ps, dp, dport, uc, bc);
 		return;
 	}
-	if (dring >= dp->nrx)
-		dring %= dp->nrx;
-	kr = &dp->kr[UV_RX][dring];
-	ring = uv_kring_ring(region, da, kr);
-	if (ring == NULL || kr->users == 0)
+	if (!rx_open(ps->region, dp, dring, &rf))
 		return;
 	for (uint32_t i = 0; i < n; i += ft[i].frags) {
 		if (wanted(&ft[i], dport, uc, bc))
 			needed += ft[i].frags;
 	}
-	lim = kr->num_slots - 1;
-	start = j = atomic_load_explicit(&kr->hwtail, memory_order_relaxed);
-	busy = j >= atomic_load_explicit(&kr->hwcur, memory_order_acquire)
-		       ? j - atomic_load(&kr->hwcur)
-		       : j + kr->num_slots - atomic_load(&kr->hwcur);
-	space = kr->num_slots - 1 - busy;
-	if (needed > space)
-		needed = space;
+	if (needed > rf.space)
+		needed = rf.space;
 	for (uint32_t i = 0; i < n && needed > 0; i += ft[i].frags) {
 		uint32_t cnt = ft[i].frags;
 		struct nma_slot *slot = NULL;
@@ -538,61 +623,18 @@ static void deliver(struct pass *ps, struct uv_port *dp, uint32_t dport, uint32_
 		if (cnt > needed)
 			break;
 		needed -= cnt;
-		for (uint32_t f = i; f < i + cnt; f++) {
-			char *src = ft[f].buf, *dst;
-			uintptr_t src_cb = (uintptr_t)src & ~(uintptr_t)(ALIGN_B - 1);
-			uint32_t src_co = (uint32_t)((uintptr_t)src & (ALIGN_B - 1));
-			uint64_t dstoff, dstoff_cb;
-			uint32_t dst_co;
-			size_t copy_len = ft[f].len, dst_len = copy_len;
-			uint16_t act = ft[f].va.kind;
-
-			if (act != VV_ACT_NONE)
-				dst_len = edited_len(&ft[f]);
-			slot = &ring->slot[j];
-			dst = nmb(region, da, slot->buf_idx);
-			dstoff = get_offset(kr, slot);
-			dstoff_cb = dstoff & ~(uint64_t)(ALIGN_B - 1);
-			dst_co = (uint32_t)((uintptr_t)(dst + dstoff) & (ALIGN_B - 1));
-			if (dst_co < src_co)
-				dstoff_cb += ALIGN_B;
-			dstoff = dstoff_cb + src_co;
-			copy_len += src_co;
-			if (dstoff > bufsize || dst_len > bufsize - dstoff) {
-				copy_len = dst_len = 0;
-				dstoff = get_offset(kr, slot);
-			}
-			if (copy_len && act != VV_ACT_NONE) {
-				/* the VLAN edit happens in this copy */
-				if (copy_edit(dst + dstoff, bufsize - (uint32_t)dstoff, &ft[f]) != VV_FWD) {
-					dst_len = 0;
-					dstoff = get_offset(kr, slot);
-				}
-			} else if (copy_len) {
-				/* stay inside the destination buffer */
-				if (dstoff_cb + copy_len > bufsize)
-					copy_len = bufsize - dstoff_cb;
-				memcpy(dst + dstoff_cb, (const char *)src_cb, copy_len);
-			}
-			slot->len = (uint16_t)dst_len;
-			slot->flags = (uint16_t)((cnt << 8) | NMA_NS_MOREFRAG);
-			write_offset(kr, slot, dstoff);
-			j = nxt(j, lim);
-		}
+		for (uint32_t f = i; f < i + cnt; f++)
+			slot = rx_put(ps->region, &rf, &ft[f], cnt);
 		slot->flags = (uint16_t)(cnt << 8);
 	}
-	if (j != start) {
-		atomic_store_explicit(&kr->hwtail, j, memory_order_release);
-		/* copy monitors see the frames as they land (netmap's
-		 * monitor_parent_notify), if the ring is not being synced */
-		if (kr->mon_copy != UV_NOKREF && uv_kr_tryget(kr)) {
-			uv_mon_rx_catchup(region, dp, kr);
-			uv_kr_put(kr);
-		}
-		uv_notify(dp, kr, UV_RX);
-		if (dp->kind == UV_KIND_AFPACKET)
-			uv_kick(dp); /* the pump sends it out on the interface */
-	}
+	rx_close(ps->region, dp, &rf);
+}
+
+/* a unicast destination d (below NMA_BDG_BROADCAST) that the frame may go to:
+ * not back to the sender, and still attached */
+static inline int unicast_ok(const struct uv_bridge *b, uint32_t d, uint32_t me)
+{
+	return d != me && b->ports[d] != UV_NOPORT;
 }
 
 /* netmap's nm_vale_flush: find each frame's destination, then fill them */
@@ -603,12 +645,13 @@ static void vale_flush(struct pass *ps)
 	struct fwd *ft = ps->ft;
 	uint32_t n = ps->n, me = ps->me, ring_nr = ps->ring_nr, one = NMA_BDG_NOPORT;
 	uint32_t frames = 0, sent = 0;
-	int any_bcast = 0, many = 0, plain = 1;
+	int any_bcast = 0, many = 0, plain = 1, single = 1;
 	uint8_t seen[NMA_BDG_MAXPORTS];
 
 	for (uint32_t i = 0; i < n; i += ft[i].frags) {
 		uint32_t d = lookup(ps, i);
 
+		single &= ft[i].frags == 1;
 		plain &= ft[i].frags == 1 && ft[i].va.kind == VV_ACT_NONE;
 		ft[i].dst = NMA_BDG_NOPORT;
 		frames++;
@@ -616,7 +659,7 @@ static void vale_flush(struct pass *ps)
 			continue;
 		if (d == NMA_BDG_BROADCAST)
 			any_bcast = 1;
-		else if (d == me || b->ports[d] == UV_NOPORT)
+		else if (!unicast_ok(b, d, me))
 			continue;
 		else if (one == NMA_BDG_NOPORT)
 			one = d;
@@ -629,6 +672,7 @@ static void vale_flush(struct pass *ps)
 		/* the usual batch: one destination, no queue to sort out */
 		ps->whole = sent == frames;
 		ps->plain = plain;
+		ps->single = single;
 		if (one != NMA_BDG_NOPORT)
 			deliver(ps, &k->ports[b->ports[one]], one, ring_nr, 1, 0);
 		return;
@@ -723,6 +767,54 @@ static inline uint32_t cell_size(uint32_t len)
 }
 
 /*
+ * vale_flush() for a batch of one-slot frames that crossed into np->b whole
+ * (no edit pending if b is a tagging bridge): each frame is looked up and
+ * copied straight into its destination, with the checks vale_flush() and
+ * deliver() make, as long as it is the one destination so far and a port of
+ * this bridge only; from the first frame that is not (broadcast, a second
+ * destination, a port attached to two bridges), vale_flush() takes the rest
+ * of the batch. Per-destination order is batch order either way.
+ */
+static void cross_direct(struct pass *np)
+{
+	struct uv_karea *k = karea(np->region);
+	struct uv_bridge *b = np->b;
+	struct uv_port *dp = NULL;
+	struct rx_fill rf = { .space = 0 };
+	uint32_t i, cur = NMA_BDG_NOPORT;
+	int open = 0;
+
+	for (i = 0; i < np->n; i++) {
+		uint32_t d = lookup(np, i);
+
+		if (d == NMA_BDG_BROADCAST)
+			break;
+		if (d >= NMA_BDG_NOPORT || !unicast_ok(b, d, np->me))
+			continue;
+		if (d != cur) {
+			if (cur != NMA_BDG_NOPORT)
+				break;
+			dp = &k->ports[b->ports[d]];
+			if (dp->bdg2 >= 0)
+				break;
+			cur = d;
+			open = rx_open(np->region, dp, np->ring_nr, &rf);
+		}
+		if (rf.space == 0)
+			continue; /* no room, or the ring is gone: dropped, as in deliver() */
+		rf.space--;
+		rx_put(np->region, &rf, &np->ft[i], 1)->flags = 1u << 8;
+	}
+	if (open)
+		rx_close(np->region, dp, &rf);
+	if (i < np->n) {
+		np->ft += i;
+		np->n -= i;
+		vale_flush(np);
+	}
+}
+
+/*
  * Frames for port dp, reached in ps->b, enter dp's other bridge as if dp sent
  * them there: a bwrap pushes what reaches it into the port it wraps, and
  * what the port receives into its own bridge. Only a lookup that rewrites
@@ -743,7 +835,7 @@ static void cross(struct pass *ps, struct uv_port *dp, uint32_t dport, int uc, i
 	struct fwd *nft = ps->ft;
 	struct pass np;
 	uint32_t m = 0, used = 0;
-	int err, copy, vlan;
+	int err, copy, vlan, direct = 0;
 
 	if (obi < 0 || ps->depth + 1 >= MAX_DEPTH)
 		return;
@@ -752,7 +844,10 @@ static void cross(struct pass *ps, struct uv_port *dp, uint32_t dport, int uc, i
 	/* the whole batch crosses and needs no copy: the next bridge takes ft as
 	 * it is (its lookups only overwrite dst and the pending edits, which the
 	 * caller no longer needs) */
-	if (uc && ps->whole && (!vlan || ps->plain)) {
+	if (uc && ps->whole && (vlan ? ps->plain : ps->single)) {
+		m = ps->n;
+		direct = 1;
+	} else if (uc && ps->whole && !vlan) {
 		m = ps->n;
 	} else {
 		sc = scratch_get(ps->depth + 1);
@@ -804,7 +899,10 @@ static void cross(struct pass *ps, struct uv_port *dp, uint32_t dport, int uc, i
 				    .sp = dp, .me = second ? dp->bdg_port : dp->bdg2_port,
 				    .ring_nr = 0, .l2off = 0, .depth = ps->depth + 1,
 				    .last_dmac = ~0ull };
-		vale_flush(&np);
+		if (direct)
+			cross_direct(&np);
+		else
+			vale_flush(&np);
 	}
 	if (ol != held)
 		uv_mutex_unlock(ol);
@@ -847,6 +945,8 @@ static void vale_txsync(void *region, struct uv_port *p, struct uv_kring *kr,
 			ft[n].va.kind = VV_ACT_NONE;
 			slot->flags &= (uint16_t)~NMA_NS_BUF_CHANGED;
 			ft[n].buf = nmb(region, a, slot->buf_idx) + off;
+			/* the lookup reads the headers soon: start the miss now */
+			__builtin_prefetch(ft[n].buf);
 			ft[n].cap = (uint32_t)(bufsize - off);
 			if (slot->len > bufsize - off || (slot->flags & NMA_NS_INDIRECT)) {
 				ft[n].buf = nmb(region, a, 0);
@@ -1125,30 +1225,49 @@ int uv_rxsync(void *region, const struct uv_binding *bd)
 int uv_poll_ready(void *region, const struct uv_binding *bd, int events)
 {
 	struct uv_karea *k = karea(region);
+	struct uv_alloc *a;
 	struct uv_port *p;
 	int revents = 0;
+	int want_tx = events & (POLLOUT | POLLWRNORM);
+	int want_rx = events & (POLLIN | POLLRDNORM);
 
 	if (binding_port(region, bd, &p))
 		return POLLERR;
-	for (int dir = UV_TX; dir <= UV_RX; dir++) {
-		int want = dir == UV_TX ? (events & (POLLOUT | POLLWRNORM))
-					: (events & (POLLIN | POLLRDNORM));
-
-		if (!want)
-			continue;
-		for (uint32_t i = bd->qfirst[dir]; i < bd->qlast[dir]; i++) {
-			struct uv_kring *kr = &p->kr[dir][i];
-			struct nma_ring *ring = uv_kring_ring(region, &k->allocs[p->alloc], kr);
+	a = &k->allocs[p->alloc];
+	/* as netmap_poll on Linux: TX rings first, unless NO_TX_POLL and no
+	 * POLLOUT wanted; a ring is synced when it has slots to send out or
+	 * while no TX space has been found, so a POLLIN-only poll also pushes
+	 * what was submitted but never txsync'ed */
+	if (want_tx || !(bd->flags & NMA_NO_TX_POLL)) {
+		for (uint32_t i = bd->qfirst[UV_TX]; i < bd->qlast[UV_TX]; i++) {
+			struct uv_kring *kr = &p->kr[UV_TX][i];
+			struct nma_ring *ring = uv_kring_ring(region, a, kr);
 
 			if (ring == NULL)
 				continue;
-			if (dir == UV_RX || !(bd->flags & NMA_NO_TX_POLL))
-				sync_one(region, p, dir, i);
+			if (!want_tx && __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE) ==
+					       atomic_load(&kr->hwcur))
+				continue;
+			sync_one(region, p, UV_TX, i);
 			if (__atomic_load_n(&ring->cur, __ATOMIC_ACQUIRE) !=
 			    __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE)) {
-				revents |= want;
-				break;
+				revents |= want_tx;
+				want_tx = 0;
 			}
+		}
+	}
+	/* then every RX ring, none starved by an earlier one */
+	if (want_rx) {
+		for (uint32_t i = bd->qfirst[UV_RX]; i < bd->qlast[UV_RX]; i++) {
+			struct uv_kring *kr = &p->kr[UV_RX][i];
+			struct nma_ring *ring = uv_kring_ring(region, a, kr);
+
+			if (ring == NULL)
+				continue;
+			sync_one(region, p, UV_RX, i);
+			if (__atomic_load_n(&ring->cur, __ATOMIC_ACQUIRE) !=
+			    __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE))
+				revents |= want_rx;
 		}
 	}
 	if (p->kind == UV_KIND_MONITOR)
