@@ -64,6 +64,11 @@ export interface PortOptions {
   conf?: PortConf;
   /** Hold the rings exclusively (NR_EXCLUSIVE, like "/x"). */
   exclusive?: boolean;
+  /**
+   * NR_NO_TX_POLL: `ready("rx")` (netmap's poll for POLLIN) then leaves the TX rings alone;
+   * by default it also pushes out what was submitted on them, as netmap does.
+   */
+  noTxPoll?: boolean;
   /** Memory region id (like "@N"). */
   memId?: number;
 }
@@ -114,7 +119,14 @@ export interface FromFdOptions {
   register: Uint8Array;
 }
 
-const OPTION_KEYS = new Set(["offsets", "extraBuffers", "conf", "exclusive", "memId"]);
+const OPTION_KEYS = new Set([
+  "offsets",
+  "extraBuffers",
+  "conf",
+  "exclusive",
+  "noTxPoll",
+  "memId",
+]);
 const CONF_KEYS = new Set([
   "rings",
   "txRings",
@@ -175,8 +187,10 @@ function checkOptions(name: string, options: PortOptions): void {
     intOption(name, "options.extraBuffers", options.extraBuffers, 0xffffffff);
   }
   if (options.memId !== undefined) intOption(name, "options.memId", options.memId, 0xffff);
-  if (options.exclusive !== undefined && typeof options.exclusive !== "boolean") {
-    throw invalidArgument("open", name, "options.exclusive must be a boolean");
+  for (const key of ["exclusive", "noTxPoll"] as const) {
+    if (options[key] !== undefined && typeof options[key] !== "boolean") {
+      throw invalidArgument("open", name, `options.${key} must be a boolean`);
+    }
   }
   if (options.offsets !== undefined) resolveOffsets(name, options.offsets);
 }
@@ -253,6 +267,7 @@ export function openPort(name: string, options: PortOptions = {}): Port {
   reg.set("nr_ringid", spec.ringId);
   let flags = spec.flags;
   if (options.exclusive) flags |= BigInt(l.constant("NR_EXCLUSIVE"));
+  if (options.noTxPoll) flags |= BigInt(l.constant("NR_NO_TX_POLL"));
   reg.set("nr_flags", flags);
   reg.set("nr_mem_id", memId);
   reg.set("nr_extra_bufs", options.extraBuffers ?? 0);

@@ -185,8 +185,9 @@ Differences from netmap's pkt-gen (same options, report lines and exit codes):
     an unknown -f function (it falls back to rx), -F outside 1..63 (ignored), an -i
     name longer than 504 characters (ignored), numbers atoi(3) misreads ("-n 1k");
   - --json prints one JSON object per report line;
-  - --vlan VID (an nmscript extension) tags the frames it sends and writes them into
-    every slot, since a VLAN switch (vale_vlan) removes the tag in the sender's buffer;
+  - --vlan VID (an nmscript extension) tags the frames it sends; on kernel netmap it writes
+    them into every slot, since the VLAN module removes the tag in the sender's buffer
+    (uvale edits the tag while copying and leaves the sender's buffer alone);
   - -p N runs N Deno Workers (not pthreads), each with its own binding of ring i; the
     per-interval lines and the summary add up all threads, as the C tool's do. -p N is
     refused (255) when the port has fewer rings, with ping/pong and on a tap;

@@ -137,11 +137,10 @@ function fastTemplate(
     frame,
     minLen: plan.pktMinSize > 0 ? Math.min(plan.pktMinSize, frame.length) : 0,
     seq: plan.mode === "txseq",
-    // with --vlan, a VLAN switch untags in the sender's buffer: write every slot
-    copy: o & PKT_GEN_OPT.RUBBISH
-      ? "never"
-      : o & (PKT_GEN_OPT.COPY | PKT_GEN_OPT.MEMCPY) || plan.vlan !== undefined ||
-          walk !== undefined
+    // with --vlan on kernel netmap, the VLAN module untags in the sender's buffer, so every
+    // slot is rewritten; uvale edits the tag while copying and leaves the buffer alone
+    copy: o & PKT_GEN_OPT.RUBBISH ? "never" : o & (PKT_GEN_OPT.COPY | PKT_GEN_OPT.MEMCPY) ||
+        (plan.vlan !== undefined && port.info.backend === "kernel") || walk !== undefined
       ? "always"
       : "changed",
   };
