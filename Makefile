@@ -38,6 +38,7 @@ lint: deps
 	$(DENO) fmt --check
 	$(DENO) lint
 	$(DENO) check mod.ts scripts/ tests/
+	$(DENO) check --doc-only mod.ts src/
 
 test: deps build $(C_TESTS)
 	@scripts/run-tests.sh

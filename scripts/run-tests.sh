@@ -37,6 +37,7 @@ echo "== deno fmt / lint / check"
 stage "deno fmt --check" "$DENO" fmt --check
 stage "deno lint" "$DENO" lint
 stage "deno check" "$DENO" check mod.ts src/ scripts/ tests/
+stage "deno check --doc-only (JSDoc examples)" "$DENO" check --doc-only mod.ts src/
 
 echo "== Deno tests"
 mkdir -p "$BUILD"

@@ -8,7 +8,15 @@
  * @module
  */
 
-/** Linux errno values by name, for the errnos nmscript reports or tests. */
+/**
+ * Linux errno values by name, for the errnos nmscript reports or tests.
+ *
+ * @example
+ * ```ts
+ * import { ERRNO } from "../mod.ts";
+ * console.log(ERRNO.EBUSY); // 16
+ * ```
+ */
 export const ERRNO = Object.freeze({
   EPERM: 1,
   ENOENT: 2,
@@ -81,7 +89,16 @@ export function errnoValue(code: string): number | undefined {
   return (ERRNO as Readonly<Record<string, number>>)[code];
 }
 
-/** What a caller knows when it raises a NetmapError. */
+/**
+ * What a caller knows when it raises a NetmapError.
+ *
+ * @example
+ * ```ts
+ * import { ERRNO, NetmapError, type NetmapErrorInit } from "../mod.ts";
+ * const init: NetmapErrorInit = { op: "open", port: "vale0:a", errno: ERRNO.EBUSY };
+ * console.log(new NetmapError(init).code); // "EBUSY"
+ * ```
+ */
 export interface NetmapErrorInit {
   /** The operation that failed: "register", "txsync", "vale attach", "open library"... */
   op: string;

@@ -54,7 +54,16 @@ import {
 import { registerFromLegacy } from "./cli/legacy_nmreq.ts";
 import { fdServerSocket } from "./cli/fd_server_args.ts";
 
-/** Options of {@linkcode fdServer}. */
+/**
+ * Options of {@linkcode fdServer}.
+ *
+ * @example
+ * ```ts ignore
+ * import { fdServer, type FdServerOptions } from "../mod.ts";
+ * const opts: FdServerOptions = { socket: "/tmp/my-fd-server.sock", replyTimeoutMs: 2000 };
+ * using port = await fdServer(opts).get("vale0:a");
+ * ```
+ */
 export interface FdServerOptions {
   /** The server's socket (default: `$NMSCRIPT_FD_SERVER_SOCKET` or /tmp/netmap-fdserver). */
   socket?: string;
@@ -69,7 +78,16 @@ export interface FdServerOptions {
   legacy?: boolean;
 }
 
-/** What FD_GET gave: the port, and with a legacy server the legacy request. */
+/**
+ * What FD_GET gave: the port, and with a legacy server the legacy request.
+ *
+ * @example
+ * ```ts ignore
+ * import { type FdGrant, fdServer } from "../mod.ts";
+ * const grant: FdGrant = await fdServer().getGrant("vale0:a");
+ * using port = grant.port;
+ * ```
+ */
 export interface FdGrant {
   /** The port over the received descriptor. */
   port: Port;
@@ -203,6 +221,7 @@ export class FdServerClient {
    *
    * @example
    * ```ts ignore
+   * import { fdServer } from "../mod.ts";
    * using sock = await fdServer().connect();
    * ```
    */
@@ -228,6 +247,7 @@ export class FdServerClient {
    *
    * @example
    * ```ts ignore
+   * import { fdServer } from "../mod.ts";
    * using port = await fdServer().get("vale0:a");
    * ```
    */
@@ -241,6 +261,7 @@ export class FdServerClient {
    *
    * @example
    * ```ts ignore
+   * import { fdServer } from "../mod.ts";
    * const { port, legacyRequest } = await fdServer({ legacy: true }).getGrant("vale0:a");
    * ```
    */
@@ -301,6 +322,7 @@ export class FdServerClient {
    *
    * @example
    * ```ts ignore
+   * import { fdServer } from "../mod.ts";
    * await fdServer().release("vale0:a");
    * ```
    */
@@ -314,6 +336,7 @@ export class FdServerClient {
    *
    * @example
    * ```ts ignore
+   * import { fdServer } from "../mod.ts";
    * await fdServer().close("vale0:a");
    * ```
    */
@@ -328,6 +351,7 @@ export class FdServerClient {
    *
    * @example
    * ```ts ignore
+   * import { fdServer } from "../mod.ts";
    * const stopped = await fdServer().stop();
    * ```
    */
@@ -402,7 +426,16 @@ export function fdServer(options: FdServerOptions = {}): FdServerClient {
   return new FdServerClient(options);
 }
 
-/** Options of {@linkcode startFdServer}. */
+/**
+ * Options of {@linkcode startFdServer}.
+ *
+ * @example
+ * ```ts ignore
+ * import { startFdServer, type StartFdServerOptions } from "../mod.ts";
+ * const opts: StartFdServerOptions = { socket: "/tmp/my-fd-server.sock", readyTimeoutMs: 3000 };
+ * await using server = await startFdServer(opts);
+ * ```
+ */
 export interface StartFdServerOptions {
   /** The socket to serve (default: `$NMSCRIPT_FD_SERVER_SOCKET` or /tmp/netmap-fdserver). */
   socket?: string;
@@ -414,7 +447,17 @@ export interface StartFdServerOptions {
   legacy?: boolean;
 }
 
-/** A server started by {@linkcode startFdServer}; disposing it stops it. */
+/**
+ * A server started by {@linkcode startFdServer}; disposing it stops it.
+ *
+ * @example
+ * ```ts ignore
+ * import { type RunningFdServer, startFdServer } from "../mod.ts";
+ * await using server: RunningFdServer = await startFdServer();
+ * console.log(server.pid, server.socket);
+ * using port = await server.client.get("vale0:a");
+ * ```
+ */
 export interface RunningFdServer extends AsyncDisposable {
   /** The socket it serves (absolute path). */
   readonly socket: string;

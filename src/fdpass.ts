@@ -10,19 +10,48 @@
 import { ERRNO, invalidArgument, portClosed } from "./errors.ts";
 import { check, checkAsync, library, toCString } from "./ffi.ts";
 
-/** Options with a finite wait. */
+/**
+ * Options with a finite wait.
+ *
+ * @example
+ * ```ts ignore
+ * import { SeqpacketSocket, type TimeoutOptions } from "../mod.ts";
+ * const opts: TimeoutOptions = { timeoutMs: 2000 };
+ * using s = await SeqpacketSocket.connect("/tmp/fd-server.sock", opts);
+ * ```
+ */
 export interface TimeoutOptions {
   /** How long to wait, in ms (finite, >= 0; default 1000). */
   timeoutMs?: number;
 }
 
-/** Options of SeqpacketSocket.recv(). */
+/**
+ * Options of SeqpacketSocket.recv().
+ *
+ * @example
+ * ```ts ignore
+ * import { type RecvOptions, SeqpacketSocket } from "../mod.ts";
+ * using s = await SeqpacketSocket.connect("/tmp/fd-server.sock");
+ * const opts: RecvOptions = { timeoutMs: 1000, maxBytes: 4096 };
+ * const { data } = await s.recv(opts);
+ * ```
+ */
 export interface RecvOptions extends TimeoutOptions {
   /** Largest message accepted (default 4096). */
   maxBytes?: number;
 }
 
-/** A received message. */
+/**
+ * A received message.
+ *
+ * @example
+ * ```ts ignore
+ * import { closeFd, type Received, SeqpacketSocket } from "../mod.ts";
+ * using s = await SeqpacketSocket.connect("/tmp/fd-server.sock", { timeoutMs: 1000 });
+ * const msg: Received = await s.recv({ timeoutMs: 1000 });
+ * if (msg.fd !== undefined) closeFd(msg.fd);
+ * ```
+ */
 export interface Received {
   /** The bytes (empty when the peer closed). */
   data: Uint8Array;
@@ -45,7 +74,7 @@ function timeoutOf(op: string, path: string, o: TimeoutOptions): number {
  *
  * @example
  * ```ts ignore
- * import { closeFd } from "./fdpass.ts";
+ * import { closeFd } from "../mod.ts";
  * closeFd(msg.fd);
  * ```
  */
@@ -58,7 +87,7 @@ export function closeFd(fd: number): void {
  *
  * @example
  * ```ts ignore
- * import { SeqpacketSocket } from "./fdpass.ts";
+ * import { SeqpacketSocket } from "../mod.ts";
  * using s = await SeqpacketSocket.connect("/tmp/netmap-fdserver", { timeoutMs: 2000 });
  * s.send(new Uint8Array(65));
  * const reply = await s.recv({ timeoutMs: 2000 });
@@ -86,7 +115,7 @@ export class SeqpacketSocket {
    *
    * @example
    * ```ts ignore
-   * import { SeqpacketSocket } from "./fdpass.ts";
+   * import { SeqpacketSocket } from "../mod.ts";
    * const s = await SeqpacketSocket.connect("/tmp/x.sock");
    * ```
    */
@@ -175,7 +204,7 @@ function inodeOf(path: string): number | null {
  *
  * @example
  * ```ts ignore
- * import { SeqpacketListener } from "./fdpass.ts";
+ * import { SeqpacketListener } from "../mod.ts";
  * using l = SeqpacketListener.listen("/tmp/x.sock");
  * using conn = await l.accept({ timeoutMs: 5000 });
  * ```
@@ -198,7 +227,7 @@ export class SeqpacketListener {
    *
    * @example
    * ```ts ignore
-   * import { SeqpacketListener } from "./fdpass.ts";
+   * import { SeqpacketListener } from "../mod.ts";
    * const l = SeqpacketListener.listen("/tmp/x.sock", { backlog: 2 });
    * ```
    */

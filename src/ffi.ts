@@ -23,7 +23,15 @@
 import { ERRNO, NetmapError } from "./errors.ts";
 import { readEnv, requireFfi, requireRead } from "./permissions.ts";
 
-/** nmscript's version; the library's `nms_version()` must match it. */
+/**
+ * nmscript's version; the library's `nms_version()` must match it.
+ *
+ * @example
+ * ```ts
+ * import { VERSION } from "../mod.ts";
+ * console.log(`nmscript ${VERSION}`);
+ * ```
+ */
 export const VERSION = "0.1.0";
 
 /** The C entry points of nmscript.h, as `Deno.dlopen` declares them. */
@@ -72,7 +80,16 @@ export const SYMBOLS = {
 /** The loaded library's functions. */
 export type NmsSymbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
-/** Where the library was looked for, and the command that puts it there. */
+/**
+ * Where the library was looked for, and the command that puts it there.
+ *
+ * @example
+ * ```ts ignore
+ * import { type LibrarySearch, librarySearch } from "../mod.ts";
+ * const where: LibrarySearch = librarySearch();
+ * console.log(where.paths.join("\n"), "\nfix:", where.fix);
+ * ```
+ */
 export interface LibrarySearch {
   /** Every path tried, in order. */
   paths: string[];

@@ -9,7 +9,16 @@
 import { ERRNO, NetmapError } from "./errors.ts";
 import { cString, library } from "./ffi.ts";
 
-/** One field of a struct: byte offset and size. */
+/**
+ * One field of a struct: byte offset and size.
+ *
+ * @example
+ * ```ts ignore
+ * import { type FieldLayout, layout } from "../mod.ts";
+ * const f: FieldLayout = layout().table.structs["nmreq_header"].fields["nr_name"];
+ * console.log(f.offset, f.size);
+ * ```
+ */
 export interface FieldLayout {
   /** Byte offset from the start of the struct. */
   offset: number;
@@ -17,7 +26,16 @@ export interface FieldLayout {
   size: number;
 }
 
-/** One struct: its size and fields. */
+/**
+ * One struct: its size and fields.
+ *
+ * @example
+ * ```ts ignore
+ * import { layout, type StructLayout } from "../mod.ts";
+ * const s: StructLayout = layout().table.structs["netmap_slot"];
+ * console.log(s.size, Object.keys(s.fields));
+ * ```
+ */
 export interface StructLayout {
   /** sizeof(struct). */
   size: number;
@@ -25,7 +43,16 @@ export interface StructLayout {
   fields: Record<string, FieldLayout>;
 }
 
-/** The parsed table. */
+/**
+ * The parsed table.
+ *
+ * @example
+ * ```ts ignore
+ * import { layout, type LayoutTable } from "../mod.ts";
+ * const t: LayoutTable = layout().table;
+ * console.log(t.abi, Object.keys(t.structs).length, "structs");
+ * ```
+ */
 export interface LayoutTable {
   /** NETMAP_API the table was built for. */
   abi: number;
@@ -43,7 +70,7 @@ export interface LayoutTable {
  *
  * @example
  * ```ts ignore
- * import { layout } from "./layout.ts";
+ * import { layout } from "../mod.ts";
  * const head = layout().offset("netmap_ring", "head"); // 20
  * ```
  */
@@ -65,7 +92,7 @@ export class Layout {
    *
    * @example
    * ```ts ignore
-   * import { layout } from "./layout.ts";
+   * import { layout } from "../mod.ts";
    * console.log(layout().struct("netmap_slot").size); // 16
    * ```
    */
@@ -80,7 +107,7 @@ export class Layout {
    *
    * @example
    * ```ts ignore
-   * import { layout } from "./layout.ts";
+   * import { layout } from "../mod.ts";
    * console.log(layout().size("nmreq_header")); // 88
    * ```
    */
@@ -93,7 +120,7 @@ export class Layout {
    *
    * @example
    * ```ts ignore
-   * import { layout } from "./layout.ts";
+   * import { layout } from "../mod.ts";
    * console.log(layout().field("netmap_slot", "len")); // { offset: 4, size: 2 }
    * ```
    */
@@ -108,7 +135,7 @@ export class Layout {
    *
    * @example
    * ```ts ignore
-   * import { layout } from "./layout.ts";
+   * import { layout } from "../mod.ts";
    * console.log(layout().offset("netmap_ring", "head")); // 20
    * ```
    */
@@ -121,7 +148,7 @@ export class Layout {
    *
    * @example
    * ```ts ignore
-   * import { layout } from "./layout.ts";
+   * import { layout } from "../mod.ts";
    * console.log(layout().has("netmap_ring", "offset_mask"));
    * ```
    */
@@ -135,7 +162,7 @@ export class Layout {
    *
    * @example
    * ```ts ignore
-   * import { layout } from "./layout.ts";
+   * import { layout } from "../mod.ts";
    * console.log(layout().constant("NR_REG_ALL_NIC")); // 1
    * ```
    */
@@ -150,7 +177,7 @@ export class Layout {
    *
    * @example
    * ```ts ignore
-   * import { layout } from "./layout.ts";
+   * import { layout } from "../mod.ts";
    * console.log(layout().ioctl("NIOCTXSYNC").toString(16));
    * ```
    */
@@ -220,7 +247,7 @@ let cached: Layout | undefined;
  *
  * @example
  * ```ts ignore
- * import { layout } from "./layout.ts";
+ * import { layout } from "../mod.ts";
  * console.log(layout().size("netmap_ring"));
  * ```
  */

@@ -41,7 +41,16 @@
 import { invalidArgument, type NetmapError } from "./errors.ts";
 import { newOption, type RequestOption } from "./request.ts";
 
-/** What `openPort(name, { offsets })` accepts. */
+/**
+ * What `openPort(name, { offsets })` accepts.
+ *
+ * @example
+ * ```ts ignore
+ * import { openPort, type OffsetsOptions } from "../mod.ts";
+ * const offsets: OffsetsOptions = { initial: 64, max: 128 };
+ * using p = openPort("vale0:a", { offsets });
+ * ```
+ */
 export interface OffsetsOptions {
   /** Offset written into every slot at registration (default 0). */
   initial?: number;

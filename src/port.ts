@@ -27,7 +27,16 @@ import {
 } from "./testing/io.ts";
 import { noteTxPoll, noteTxSync, trackTxPort } from "./testing/tx_pending.ts";
 
-/** Ring and slot counts wanted when the open creates the port (0/absent = netmap's choice). */
+/**
+ * Ring and slot counts wanted when the open creates the port (0/absent = netmap's choice).
+ *
+ * @example
+ * ```ts ignore
+ * import { openPort, type PortConf } from "../mod.ts";
+ * const conf: PortConf = { rings: 2, slots: 512 };
+ * using p = openPort("vale0:new", { conf });
+ * ```
+ */
 export interface PortConf {
   /** TX and RX rings. */
   rings?: number;
@@ -49,7 +58,16 @@ export interface PortConf {
   rxSlots?: number;
 }
 
-/** Options of openPort(). Unknown names throw before anything is opened. */
+/**
+ * Options of openPort(). Unknown names throw before anything is opened.
+ *
+ * @example
+ * ```ts ignore
+ * import { openPort, type PortOptions } from "../mod.ts";
+ * const options: PortOptions = { exclusive: true, extraBuffers: 16 };
+ * using p = openPort("vale0:a", options);
+ * ```
+ */
 export interface PortOptions {
   /** Per-slot offsets (NETMAP_REQ_OPT_OFFSETS). */
   offsets?: OffsetsOptions;
@@ -73,7 +91,17 @@ export interface PortOptions {
   memId?: number;
 }
 
-/** What netmap granted at registration. */
+/**
+ * What netmap granted at registration.
+ *
+ * @example
+ * ```ts ignore
+ * import { openPort, type PortInfo } from "../mod.ts";
+ * using p = openPort("vale0:a");
+ * const info: PortInfo = p.info;
+ * console.log(info.backend, info.txRings, info.txSlots, info.bufSize);
+ * ```
+ */
 export interface PortInfo {
   /** The name as given to openPort(). */
   name: string;
@@ -105,13 +133,32 @@ export interface PortInfo {
   maxOffset: number;
 }
 
-/** Options of Port.ready(). */
+/**
+ * Options of Port.ready().
+ *
+ * @example
+ * ```ts ignore
+ * import { openPort, type ReadyOptions } from "../mod.ts";
+ * using p = openPort("vale0:a");
+ * const opts: ReadyOptions = { timeoutMs: 500 };
+ * if (!await p.ready("rx", opts)) console.log("nothing within 500 ms");
+ * ```
+ */
 export interface ReadyOptions {
   /** How long to wait, in ms (finite, >= 0; default 1000). */
   timeoutMs?: number;
 }
 
-/** What Port.fromFd() needs besides the handle. */
+/**
+ * What Port.fromFd() needs besides the handle.
+ *
+ * @example
+ * ```ts ignore
+ * import { Port } from "../mod.ts";
+ * // What FdServerClient.get() does with the descriptor and register body it received:
+ * const port = Port.fromFd(fd, { name: "vale0:a", register: registerBody });
+ * ```
+ */
 export interface FromFdOptions {
   /** The port name, for messages. */
   name: string;
@@ -690,6 +737,7 @@ export class Port implements RingOwner {
    *
    * @example
    * ```ts ignore
+   * import { openPort } from "../mod.ts";
    * using port = openPort("vale0:a", { extraBuffers: 8 });
    * const bufs = port.extraBuffers(); // up to 8 buffer indices
    * ```

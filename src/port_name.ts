@@ -34,7 +34,6 @@ import { ERRNO, invalidArgument, NetmapError } from "./errors.ts";
 /**
  * The netmap constants the parser needs, by netmap's names. Normally the
  * layout table's values (see {@link PORT_NAME_CONSTANTS}).
-
  *
  * @example
  * ```ts
@@ -105,7 +104,7 @@ export const PORT_NAME_CONSTANTS: Readonly<PortNameConstants> = Object.freeze({
  *
  * @example
  * ```ts
- * import { parsePortName } from "./port_name.ts";
+ * import { parsePortName } from "../mod.ts";
  * console.log(parsePortName("vale0:a@conf:rings=2,rx-slots=64").options.conf);
  * // { rings: 2, rxSlots: 64 }
  * ```
@@ -135,7 +134,7 @@ export interface ConfSpec {
  *
  * @example
  * ```ts
- * import { parsePortName } from "./port_name.ts";
+ * import { parsePortName } from "../mod.ts";
  * console.log(parsePortName("vale0:a@offset:initial=8,max=64").options.offset);
  * // { initial: 8, max: 64 }
  * ```
@@ -153,7 +152,7 @@ export interface OffsetSpec {
  *
  * @example
  * ```ts
- * import { parsePortName } from "./port_name.ts";
+ * import { parsePortName } from "../mod.ts";
  * console.log(parsePortName("netmap:eth0@extmem:file=/tmp/m,buf_num=1024").options.extmem);
  * // { file: "/tmp/m", bufNum: 1024 }
  * ```
@@ -179,7 +178,7 @@ export interface ExtmemSpec {
  *
  * @example
  * ```ts
- * import { parsePortName } from "./port_name.ts";
+ * import { parsePortName } from "../mod.ts";
  * console.log(parsePortName("vale0:a@share=vale0:b").options); // { share: "vale0:b" }
  * ```
  */
@@ -198,7 +197,7 @@ export interface PortSpecOptions {
  *
  * @example
  * ```ts
- * import { parsePortName } from "./port_name.ts";
+ * import { parsePortName } from "../mod.ts";
  * const spec = parsePortName("vale0:p{1-0");
  * console.log(spec.name, spec.bridge, spec.port, spec.pipe?.end); // "vale0:p{1" "vale0" "p" "master"
  * ```
@@ -232,8 +231,9 @@ export interface PortSpec {
  *
  * @example
  * ```ts
- * import { parsePortName, PORT_NAME_CONSTANTS } from "./port_name.ts";
- * parsePortName("vale0:a", { constants: PORT_NAME_CONSTANTS });
+ * import { parsePortName, type PortNameParseOptions } from "../mod.ts";
+ * const options: PortNameParseOptions = {}; // no `constants`: netmap's own values
+ * console.log(parsePortName("netmap:eth0^1", options).mode); // 8 (NR_REG_ONE_SW)
  * ```
  */
 export interface PortNameParseOptions {
@@ -265,7 +265,7 @@ export interface PortNameHead {
  *
  * @example
  * ```ts
- * import { parsePortName, PortNameError } from "./port_name.ts";
+ * import { parsePortName, PortNameError } from "../mod.ts";
  * try {
  *   parsePortName("vale0:a-");
  * } catch (e) {
@@ -718,7 +718,7 @@ export function parsePortNameHead(input: string, options: PortNameParseOptions =
  *
  * @example
  * ```ts
- * import { parsePortName } from "./port_name.ts";
+ * import { parsePortName } from "../mod.ts";
  * const spec = parsePortName("vale0:a-1/x@conf:rings=2,tx-slots=512");
  * console.log(spec.name, spec.mode, spec.ringId, spec.flags); // "vale0:a" 4 1 2048n
  * console.log(spec.options.conf); // { rings: 2, txSlots: 512 }
@@ -763,7 +763,7 @@ function formatOption(
  *
  * @example
  * ```ts
- * import { formatPortName, parsePortName } from "./port_name.ts";
+ * import { formatPortName, parsePortName } from "../mod.ts";
  * const spec = parsePortName("netmap:eth0-2/Tx@3@conf:tx-rings=4");
  * console.log(formatPortName(spec)); // "netmap:eth0-2/xT@3@conf:tx_rings=4"
  * ```

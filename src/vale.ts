@@ -11,7 +11,16 @@ import { ERRNO, invalidArgument, NetmapError } from "./errors.ts";
 import { layout } from "./layout.ts";
 import { runRequest, Struct, withHandle } from "./request.ts";
 
-/** Ring and slot counts (and memory id) for valeNewIf() and valeAttach(). */
+/**
+ * Ring and slot counts (and memory id) for valeNewIf() and valeAttach().
+ *
+ * @example
+ * ```ts ignore
+ * import { type ValeConf, valeNewIf } from "../mod.ts";
+ * const conf: ValeConf = { rings: 2, slots: 1024 };
+ * valeNewIf("v0", conf);
+ * ```
+ */
 export interface ValeConf {
   /** TX and RX slots per ring. */
   slots?: number;
@@ -29,7 +38,16 @@ export interface ValeConf {
   memId?: number;
 }
 
-/** Options of valeAttach(). */
+/**
+ * Options of valeAttach().
+ *
+ * @example
+ * ```ts ignore
+ * import { valeAttach, type ValeAttachOptions } from "../mod.ts";
+ * const opts: ValeAttachOptions = { hostRings: true };
+ * valeAttach("vale0:eth0", opts);
+ * ```
+ */
 export interface ValeAttachOptions {
   /** Also attach the host-stack rings as a second port (like `vale-ctl -h`). */
   hostRings?: boolean;
@@ -37,7 +55,16 @@ export interface ValeAttachOptions {
   conf?: ValeConf;
 }
 
-/** One entry of valeList(). */
+/**
+ * One entry of valeList().
+ *
+ * @example
+ * ```ts ignore
+ * import { valeList, type ValeListEntry } from "../mod.ts";
+ * const ports: ValeListEntry[] = valeList();
+ * for (const e of ports) console.log(e.name, e.bridgeIdx, e.portIdx);
+ * ```
+ */
 export interface ValeListEntry {
   /** Port name ("vale0:a"). */
   name: string;
@@ -47,7 +74,16 @@ export interface ValeListEntry {
   portIdx: number;
 }
 
-/** What netmap says about a port without registering it (PORT_INFO_GET). */
+/**
+ * What netmap says about a port without registering it (PORT_INFO_GET).
+ *
+ * @example
+ * ```ts ignore
+ * import { portInfo, type PortInfoGet } from "../mod.ts";
+ * const info: PortInfoGet = portInfo("vale0:a");
+ * console.log(info.txRings, info.txSlots);
+ * ```
+ */
 export interface PortInfoGet {
   /** Size of the memory region. */
   memsize: number;
@@ -67,7 +103,16 @@ export interface PortInfoGet {
   memId: number;
 }
 
-/** One pool of a memory region. */
+/**
+ * One pool of a memory region.
+ *
+ * @example
+ * ```ts ignore
+ * import { type PoolInfo, poolsInfo } from "../mod.ts";
+ * const buf: PoolInfo = poolsInfo("vale0:a").buf;
+ * console.log(buf.total, "buffers of", buf.size, "bytes");
+ * ```
+ */
 export interface PoolInfo {
   /** Offset of the pool in the region. */
   offset: number;
@@ -77,7 +122,16 @@ export interface PoolInfo {
   size: number;
 }
 
-/** The memory region of a port (POOLS_INFO_GET). */
+/**
+ * The memory region of a port (POOLS_INFO_GET).
+ *
+ * @example
+ * ```ts ignore
+ * import { poolsInfo, type PoolsInfo } from "../mod.ts";
+ * const info: PoolsInfo = poolsInfo("vale0:a");
+ * console.log(info.memId, info.memsize);
+ * ```
+ */
 export interface PoolsInfo {
   /** Size of the region. */
   memsize: number;
@@ -91,7 +145,16 @@ export interface PoolsInfo {
   buf: PoolInfo;
 }
 
-/** Options of valePollingEnable(). */
+/**
+ * Options of valePollingEnable().
+ *
+ * @example
+ * ```ts ignore
+ * import { type PollingOptions, valePollingEnable } from "../mod.ts";
+ * const opts: PollingOptions = { mode: "single-cpu", firstCpu: 0, numCpus: 1 };
+ * valePollingEnable("vale0:eth0", opts);
+ * ```
+ */
 export interface PollingOptions {
   /** "single-cpu" (default) or "multi-cpu". */
   mode?: "single-cpu" | "multi-cpu";

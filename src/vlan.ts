@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts ignore
- * import { vlan } from "./vlan.ts";
+ * import { vlan } from "../mod.ts";
  * using conf = vlan.createConf("lab");
  * conf.createTrunk("trunk0");
  * conf.createAccess("acc10", 10);
@@ -23,7 +23,16 @@ import { check, cString, library } from "./ffi.ts";
 import { layout } from "./layout.ts";
 import { Struct } from "./request.ts";
 
-/** What one record asks for (the `VV_*` actions of kernel/vale_vlan_abi.h). */
+/**
+ * What one record asks for (the `VV_*` actions of kernel/vale_vlan_abi.h).
+ *
+ * @example
+ * ```ts
+ * import type { VlanAction, VlanRecord } from "../mod.ts";
+ * const action: VlanAction = "attach-access";
+ * const record: VlanRecord = { action, conf: "c0", port: "v1", vid: 10 };
+ * ```
+ */
 export type VlanAction =
   | "create-conf"
   | "delete-conf"
@@ -51,7 +60,17 @@ const ACTION_CONSTANT: Readonly<Record<VlanAction, string>> = {
   "list": "VV_LIST",
 };
 
-/** One record of a batch; fields an action does not use stay unset. */
+/**
+ * One record of a batch; fields an action does not use stay unset.
+ *
+ * @example
+ * ```ts ignore
+ * import { VlanControl, type VlanRecord } from "../mod.ts";
+ * const records: VlanRecord[] = [{ action: "create-conf", conf: "c0" }];
+ * using ctl = VlanControl.open();
+ * ctl.write(records);
+ * ```
+ */
 export interface VlanRecord {
   /** What to do. */
   action: VlanAction;
@@ -67,7 +86,17 @@ export interface VlanRecord {
   nativeVid?: number;
 }
 
-/** The status of a VLAN handle: its last write and the list that follows. */
+/**
+ * The status of a VLAN handle: its last write and the list that follows.
+ *
+ * @example
+ * ```ts ignore
+ * import { VlanControl, type VlanStatus } from "../mod.ts";
+ * using ctl = VlanControl.open();
+ * const st: VlanStatus = ctl.status();
+ * console.log(st.reasonName, st.errIndex);
+ * ```
+ */
 export interface VlanStatus {
   /** List records returned by this read. */
   count: number;
@@ -83,7 +112,16 @@ export interface VlanStatus {
   errErrno: number;
 }
 
-/** A trunk or access port of a configuration. */
+/**
+ * A trunk or access port of a configuration.
+ *
+ * @example
+ * ```ts ignore
+ * import { listVlanConfs, type VlanPort } from "../mod.ts";
+ * const ports: VlanPort[] = listVlanConfs().flatMap((c) => c.ports);
+ * for (const p of ports) console.log(p.conf, p.port, p.role, p.vid);
+ * ```
+ */
 export interface VlanPort {
   /** Its configuration. */
   conf: string;
@@ -99,7 +137,16 @@ export interface VlanPort {
   created: boolean;
 }
 
-/** A configuration as listed by the switch. */
+/**
+ * A configuration as listed by the switch.
+ *
+ * @example
+ * ```ts ignore
+ * import { listVlanConfs, type VlanConfInfo } from "../mod.ts";
+ * const confs: VlanConfInfo[] = listVlanConfs();
+ * for (const c of confs) console.log(c.name, c.bridge, c.ports.length, "ports");
+ * ```
+ */
 export interface VlanConfInfo {
   /** Its name. */
   name: string;
@@ -115,7 +162,16 @@ export interface VlanConfInfo {
   ports: VlanPort[];
 }
 
-/** Options of a configuration (all off by default); see docs/vlan.md. */
+/**
+ * Options of a configuration (all off by default); see docs/vlan.md.
+ *
+ * @example
+ * ```ts ignore
+ * import { createVlanConf, type VlanConfOptions } from "../mod.ts";
+ * const opts: VlanConfOptions = { nativeVid: 1, keepPcp: true };
+ * using conf = createVlanConf("c0", opts);
+ * ```
+ */
 export interface VlanConfOptions {
   /** Untagged trunk frames belong to this VLAN; its access ports send untagged. */
   nativeVid?: number;
@@ -125,7 +181,16 @@ export interface VlanConfOptions {
   dot1ad?: boolean;
 }
 
-/** Options of VlanConf.delete() and of the disposal of a VlanConf. */
+/**
+ * Options of VlanConf.delete() and of the disposal of a VlanConf.
+ *
+ * @example
+ * ```ts ignore
+ * import { openVlanConf, type VlanDeleteOptions } from "../mod.ts";
+ * const opts: VlanDeleteOptions = { destroyCreated: false };
+ * openVlanConf("c0").delete(opts);
+ * ```
+ */
 export interface VlanDeleteOptions {
   /** Destroy the persistent ports the switch created for this conf (default true). */
   destroyCreated?: boolean;
@@ -161,7 +226,7 @@ const REASON_HINTS: Readonly<Record<string, string>> = {
  *
  * @example
  * ```ts ignore
- * import { vlan, VlanError } from "./vlan.ts";
+ * import { vlan, VlanError } from "../mod.ts";
  * try {
  *   vlan.createConf("toolongname");
  * } catch (e) {
@@ -218,7 +283,7 @@ let vlanReasonNames: Map<number, string> | undefined;
  *
  * @example
  * ```ts ignore
- * import { vlanReasonName } from "./vlan.ts";
+ * import { vlanReasonName } from "../mod.ts";
  * console.log(vlanReasonName(10)); // "VV_R_VID"
  * ```
  */
@@ -237,7 +302,7 @@ export function vlanReasonName(reason: number): string {
  *
  * @example
  * ```ts ignore
- * import { vlanReasonText } from "./vlan.ts";
+ * import { vlanReasonText } from "../mod.ts";
  * console.log(vlanReasonText(14)); // no such configuration
  * ```
  */
@@ -389,7 +454,7 @@ function parseList(buf: Uint8Array<ArrayBuffer>, st: VlanStatus): VlanConfInfo[]
  *
  * @example
  * ```ts ignore
- * import { VlanControl } from "./vlan.ts";
+ * import { VlanControl } from "../mod.ts";
  * using ctl = VlanControl.open();
  * ctl.write([{ action: "create-conf", conf: "lab" }, { action: "create-trunk", conf: "lab", port: "t0" }]);
  * console.log(ctl.list("lab")[0].ports);
@@ -407,7 +472,7 @@ export class VlanControl {
    *
    * @example
    * ```ts ignore
-   * import { VlanControl } from "./vlan.ts";
+   * import { VlanControl } from "../mod.ts";
    * const ctl = VlanControl.open();
    * ctl.close();
    * ```
@@ -438,7 +503,7 @@ export class VlanControl {
    *
    * @example
    * ```ts ignore
-   * import { VlanControl } from "./vlan.ts";
+   * import { VlanControl } from "../mod.ts";
    * using ctl = VlanControl.open();
    * ctl.write([{ action: "create-conf", conf: "lab", flags: 0 }]);
    * ```
@@ -457,7 +522,7 @@ export class VlanControl {
    *
    * @example
    * ```ts ignore
-   * import { VlanControl } from "./vlan.ts";
+   * import { VlanControl } from "../mod.ts";
    * using ctl = VlanControl.open();
    * try { ctl.writeBytes(new Uint8Array(10)); } catch (e) { console.log(String(e)); }
    * ```
@@ -515,7 +580,7 @@ export class VlanControl {
    *
    * @example
    * ```ts ignore
-   * import { VlanControl } from "./vlan.ts";
+   * import { VlanControl } from "../mod.ts";
    * using ctl = VlanControl.open();
    * console.log(ctl.status().errIndex); // -1
    * ```
@@ -529,7 +594,7 @@ export class VlanControl {
    *
    * @example
    * ```ts ignore
-   * import { VlanControl } from "./vlan.ts";
+   * import { VlanControl } from "../mod.ts";
    * using ctl = VlanControl.open();
    * for (const c of ctl.list()) console.log(c.name, c.ports.length);
    * ```
@@ -545,7 +610,7 @@ export class VlanControl {
    *
    * @example
    * ```ts ignore
-   * import { VlanControl } from "./vlan.ts";
+   * import { VlanControl } from "../mod.ts";
    * VlanControl.open().close();
    * ```
    */
@@ -569,7 +634,7 @@ export class VlanControl {
  *
  * @example
  * ```ts ignore
- * import { vlan } from "./vlan.ts";
+ * import { vlan } from "../mod.ts";
  * using lab = vlan.createConf("lab", { nativeVid: 1 });
  * lab.createTrunk("trunk0");
  * lab.createAccess("pc10", 10);
@@ -848,7 +913,7 @@ function confFlags(o: VlanConfOptions): { flags: number; nativeVid?: number } {
  *
  * @example
  * ```ts ignore
- * import { createVlanConf } from "./vlan.ts";
+ * import { createVlanConf } from "../mod.ts";
  * using lab = createVlanConf("lab", { keepPcp: true });
  * ```
  */
@@ -868,7 +933,7 @@ export function createVlanConf(name: string, options: VlanConfOptions = {}): Vla
  *
  * @example
  * ```ts ignore
- * import { openVlanConf } from "./vlan.ts";
+ * import { openVlanConf } from "../mod.ts";
  * using lab = openVlanConf("lab");
  * console.log(lab.list());
  * ```
@@ -890,7 +955,7 @@ export function openVlanConf(name: string): VlanConf {
  *
  * @example
  * ```ts ignore
- * import { listVlanConfs } from "./vlan.ts";
+ * import { listVlanConfs } from "../mod.ts";
  * for (const c of listVlanConfs()) console.log(c.name, c.bridge);
  * ```
  */
@@ -909,7 +974,7 @@ export function listVlanConfs(): VlanConfInfo[] {
  *
  * @example
  * ```ts ignore
- * import { vlan } from "./vlan.ts";
+ * import { vlan } from "../mod.ts";
  * using lab = vlan.createConf("lab");
  * lab.createTrunk("trunk0");
  * console.log(vlan.list().map((c) => c.name)); // ["lab"]

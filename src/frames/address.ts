@@ -6,11 +6,38 @@
  */
 import { frameError } from "./frame_error.ts";
 
-/** A MAC address: "aa:bb:cc:dd:ee:ff" or its 6 bytes. */
+/**
+ * A MAC address: "aa:bb:cc:dd:ee:ff" or its 6 bytes.
+ *
+ * @example
+ * ```ts
+ * import { formatMac, type MacInput } from "../../mod.ts";
+ * const m: MacInput = new Uint8Array([2, 0, 0, 0, 0, 1]);
+ * console.log(formatMac(m)); // "02:00:00:00:00:01"
+ * ```
+ */
 export type MacInput = string | Uint8Array;
-/** An IPv4 address: "10.0.0.5" or its 4 bytes. */
+/**
+ * An IPv4 address: "10.0.0.5" or its 4 bytes.
+ *
+ * @example
+ * ```ts
+ * import { formatIpv4, type Ipv4Input } from "../../mod.ts";
+ * const a: Ipv4Input = new Uint8Array([10, 0, 0, 5]);
+ * console.log(formatIpv4(a)); // "10.0.0.5"
+ * ```
+ */
 export type Ipv4Input = string | Uint8Array;
-/** An IPv6 address: "fe80::1" or its 16 bytes. */
+/**
+ * An IPv6 address: "fe80::1" or its 16 bytes.
+ *
+ * @example
+ * ```ts
+ * import { formatIpv6, type Ipv6Input, parseIpv6 } from "../../mod.ts";
+ * const a: Ipv6Input = "fe80::1";
+ * console.log(formatIpv6(parseIpv6(a))); // "fe80::1"
+ * ```
+ */
 export type Ipv6Input = string | Uint8Array;
 
 const HEX_BYTE = /^[0-9a-fA-F]{1,2}$/;
@@ -37,7 +64,7 @@ function bytesOf(what: string, input: Uint8Array, size: number): Uint8Array {
  *
  * @example
  * ```ts
- * import { parseMac } from "./address.ts";
+ * import { parseMac } from "../../mod.ts";
  * console.log(parseMac("0:1b:21:a:b:c")); // Uint8Array [0, 27, 33, 10, 11, 12]
  * ```
  */
@@ -63,7 +90,7 @@ export function parseMac(input: MacInput): Uint8Array {
  *
  * @example
  * ```ts
- * import { formatMac } from "./address.ts";
+ * import { formatMac } from "../../mod.ts";
  * console.log(formatMac(new Uint8Array([2, 0, 0, 0, 0, 1]))); // "02:00:00:00:00:01"
  * ```
  */
@@ -82,7 +109,7 @@ export function formatMac(bytes: Uint8Array, offset = 0): string {
  *
  * @example
  * ```ts
- * import { parseIpv4 } from "./address.ts";
+ * import { parseIpv4 } from "../../mod.ts";
  * console.log(parseIpv4("10.0.0.5")); // Uint8Array [10, 0, 0, 5]
  * ```
  */
@@ -110,7 +137,7 @@ export function parseIpv4(input: Ipv4Input): Uint8Array {
  *
  * @example
  * ```ts
- * import { formatIpv4 } from "./address.ts";
+ * import { formatIpv4 } from "../../mod.ts";
  * console.log(formatIpv4(new Uint8Array([10, 0, 0, 5]))); // "10.0.0.5"
  * ```
  */
@@ -162,7 +189,7 @@ function parseIpv4WithCheck(text: string, input: string): Uint8Array {
  *
  * @example
  * ```ts
- * import { parseIpv6 } from "./address.ts";
+ * import { parseIpv6 } from "../../mod.ts";
  * console.log(parseIpv6("::1")[15]); // 1
  * ```
  */
@@ -200,7 +227,7 @@ export function parseIpv6(input: Ipv6Input): Uint8Array {
  *
  * @example
  * ```ts
- * import { formatIpv6, parseIpv6 } from "./address.ts";
+ * import { formatIpv6, parseIpv6 } from "../../mod.ts";
  * console.log(formatIpv6(parseIpv6("2001:0db8:0:0:0:0:0:0001"))); // "2001:db8::1"
  * ```
  */

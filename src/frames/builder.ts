@@ -26,7 +26,16 @@ import {
 } from "./constants.ts";
 import { frameError } from "./frame_error.ts";
 
-/** Ethernet header fields. */
+/**
+ * Ethernet header fields.
+ *
+ * @example
+ * ```ts
+ * import { eth, type EthOptions } from "../../mod.ts";
+ * const hdr: EthOptions = { src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02", type: 0x88b5 };
+ * console.log(eth(hdr).payload("x").build().length); // 15
+ * ```
+ */
 export interface EthOptions {
   /** Destination MAC; default ff:ff:ff:ff:ff:ff. */
   dst?: MacInput;
@@ -36,7 +45,16 @@ export interface EthOptions {
   type?: number;
 }
 
-/** One 802.1Q / 802.1ad tag. */
+/**
+ * One 802.1Q / 802.1ad tag.
+ *
+ * @example
+ * ```ts
+ * import { eth, type VlanOptions } from "../../mod.ts";
+ * const tag: VlanOptions = { pcp: 5 };
+ * console.log(eth({}).vlan(10, tag).arp({}).build().length); // 46
+ * ```
+ */
 export interface VlanOptions {
   /** Priority code point 0..7; default 0. */
   pcp?: number;
@@ -48,13 +66,32 @@ export interface VlanOptions {
   type?: number;
 }
 
-/** A VLAN tag given whole, for {@link FrameBuilder.qinq}. */
+/**
+ * A VLAN tag given whole, for {@link FrameBuilder.qinq}.
+ *
+ * @example
+ * ```ts
+ * import { eth, type VlanTag } from "../../mod.ts";
+ * const outer: VlanTag = { vid: 100 };
+ * const inner: VlanTag = { vid: 10, pcp: 3 };
+ * const f = eth({}).qinq(outer, inner).arp({}).build();
+ * ```
+ */
 export interface VlanTag extends VlanOptions {
   /** VLAN id 0..4095. */
   vid: number;
 }
 
-/** ARP (Ethernet/IPv4) fields. */
+/**
+ * ARP (Ethernet/IPv4) fields.
+ *
+ * @example
+ * ```ts
+ * import { type ArpOptions, ARP_OP, eth } from "../../mod.ts";
+ * const who: ArpOptions = { op: ARP_OP.REQUEST, senderIp: "10.0.0.1", targetIp: "10.0.0.2" };
+ * console.log(eth({}).arp(who).build().length); // 42
+ * ```
+ */
 export interface ArpOptions {
   /** "request" (1), "reply" (2) or a number; default "request". */
   op?: "request" | "reply" | number;
@@ -76,7 +113,16 @@ export interface ArpOptions {
   plen?: number;
 }
 
-/** IPv4 header fields. */
+/**
+ * IPv4 header fields.
+ *
+ * @example
+ * ```ts
+ * import { eth, type Ipv4Options } from "../../mod.ts";
+ * const ip: Ipv4Options = { src: "10.0.0.1", dst: "10.0.0.2", ttl: 1, df: true };
+ * const f = eth({}).ipv4(ip).udp({ dstPort: 9 }).build();
+ * ```
+ */
 export interface Ipv4Options {
   /** Source address. */
   src: Ipv4Input;
@@ -108,7 +154,16 @@ export interface Ipv4Options {
   options?: Uint8Array;
 }
 
-/** IPv6 header fields. */
+/**
+ * IPv6 header fields.
+ *
+ * @example
+ * ```ts
+ * import { eth, type Ipv6Options } from "../../mod.ts";
+ * const ip6: Ipv6Options = { src: "fe80::1", dst: "fe80::2", hopLimit: 255 };
+ * const f = eth({}).ipv6(ip6).udp({ dstPort: 9 }).build();
+ * ```
+ */
 export interface Ipv6Options {
   /** Source address. */
   src: Ipv6Input;
@@ -128,7 +183,16 @@ export interface Ipv6Options {
   version?: number;
 }
 
-/** ICMP / ICMPv6 header fields (echo layout: id and sequence). */
+/**
+ * ICMP / ICMPv6 header fields (echo layout: id and sequence).
+ *
+ * @example
+ * ```ts
+ * import { eth, type IcmpOptions } from "../../mod.ts";
+ * const echo: IcmpOptions = { id: 7, seq: 1 };
+ * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).icmp(echo).build();
+ * ```
+ */
 export interface IcmpOptions {
   /** Type; default echo request (8, or 128 for ICMPv6). */
   type?: number;
@@ -144,7 +208,16 @@ export interface IcmpOptions {
   checksum?: number;
 }
 
-/** UDP header fields. */
+/**
+ * UDP header fields.
+ *
+ * @example
+ * ```ts
+ * import { eth, type UdpOptions } from "../../mod.ts";
+ * const udp: UdpOptions = { srcPort: 1234, dstPort: 9 };
+ * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp(udp).payload("hi").build();
+ * ```
+ */
 export interface UdpOptions {
   /** Source port; default 0. */
   srcPort?: number;
@@ -156,7 +229,16 @@ export interface UdpOptions {
   checksum?: number;
 }
 
-/** TCP header fields. */
+/**
+ * TCP header fields.
+ *
+ * @example
+ * ```ts
+ * import { eth, TCP_FLAG, type TcpOptions } from "../../mod.ts";
+ * const syn: TcpOptions = { srcPort: 40000, dstPort: 80, flags: TCP_FLAG.SYN };
+ * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).tcp(syn).build();
+ * ```
+ */
 export interface TcpOptions {
   /** Source port; default 0. */
   srcPort?: number;
@@ -180,7 +262,16 @@ export interface TcpOptions {
   options?: Uint8Array;
 }
 
-/** A payload: bytes, a UTF-8 string, or `length` bytes of `fill`. */
+/**
+ * A payload: bytes, a UTF-8 string, or `length` bytes of `fill`.
+ *
+ * @example
+ * ```ts
+ * import { eth, type PayloadInput } from "../../mod.ts";
+ * const data: PayloadInput = { length: 18, fill: 0xaa };
+ * console.log(eth({}).payload(data).build().length); // 32
+ * ```
+ */
 export type PayloadInput = Uint8Array | string | { length: number; fill?: number | string };
 
 type EthLayer = { kind: "eth"; dst: Uint8Array; src: Uint8Array; type?: number };
@@ -421,7 +512,15 @@ export interface BuildOptions {
   minLength?: number;
 }
 
-/** Ethernet's minimum frame length without the FCS (what NICs pad short frames to). */
+/**
+ * Ethernet's minimum frame length without the FCS (what NICs pad short frames to).
+ *
+ * @example
+ * ```ts
+ * import { eth, ETH_MIN_FRAME } from "../../mod.ts";
+ * console.log(eth({}).arp({}).padTo(ETH_MIN_FRAME).build().length); // 60
+ * ```
+ */
 export const ETH_MIN_FRAME = 60;
 
 /**
@@ -430,7 +529,7 @@ export const ETH_MIN_FRAME = 60;
  *
  * @example
  * ```ts
- * import { eth } from "./builder.ts";
+ * import { eth } from "../../mod.ts";
  * const frame = eth({ src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02" })
  *   .vlan(10)
  *   .ipv4({ src: "10.0.0.1", dst: "10.0.0.2" })
@@ -514,7 +613,7 @@ export class FrameBuilder {
    *
    * @example
    * ```ts
-   * import { eth } from "./builder.ts";
+   * import { eth } from "../../mod.ts";
    * const f = eth({}).vlan(10, { pcp: 5 }).payload("x").build();
    * console.log(f[14], f[15]); // 160 10  (TCI 0xa00a)
    * ```
@@ -532,7 +631,7 @@ export class FrameBuilder {
    *
    * @example
    * ```ts
-   * import { eth } from "./builder.ts";
+   * import { eth } from "../../mod.ts";
    * const f = eth({}).qinq(100, 10).payload("x").build();
    * console.log(f[12].toString(16), f[16].toString(16)); // "88" "81"
    * ```
@@ -551,7 +650,7 @@ export class FrameBuilder {
    *
    * @example
    * ```ts
-   * import { eth } from "./builder.ts";
+   * import { eth } from "../../mod.ts";
    * const f = eth({ src: "02:00:00:00:00:01" })
    *   .arp({ senderIp: "10.0.0.1", targetIp: "10.0.0.2" }).build();
    * console.log(f.length); // 42
@@ -586,7 +685,7 @@ export class FrameBuilder {
    *
    * @example
    * ```ts
-   * import { eth } from "./builder.ts";
+   * import { eth } from "../../mod.ts";
    * const f = eth({}).ipv4({ src: "10.0.0.5", dst: "10.0.0.7", df: true, ttl: 64 }).build();
    * console.log(f[22]); // 64
    * ```
@@ -618,7 +717,7 @@ export class FrameBuilder {
    *
    * @example
    * ```ts
-   * import { eth } from "./builder.ts";
+   * import { eth } from "../../mod.ts";
    * const f = eth({}).ipv6({ src: "fe80::1", dst: "ff02::1" }).icmpv6({}).build();
    * console.log(f.length); // 14 + 40 + 8
    * ```
@@ -659,7 +758,7 @@ export class FrameBuilder {
    *
    * @example
    * ```ts
-   * import { eth } from "./builder.ts";
+   * import { eth } from "../../mod.ts";
    * const ping = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" })
    *   .icmp({ id: 1, seq: 1 }).payload("ping").build();
    * console.log(ping[34]); // 8
@@ -678,7 +777,7 @@ export class FrameBuilder {
    *
    * @example
    * ```ts
-   * import { eth } from "./builder.ts";
+   * import { eth } from "../../mod.ts";
    * const f = eth({}).ipv6({ src: "fe80::1", dst: "fe80::2" }).icmpv6({ seq: 3 }).build();
    * console.log(f[54]); // 128
    * ```
@@ -695,7 +794,7 @@ export class FrameBuilder {
    *
    * @example
    * ```ts
-   * import { eth } from "./builder.ts";
+   * import { eth } from "../../mod.ts";
    * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" })
    *   .udp({ srcPort: 53, dstPort: 53, checksum: 0xdead }).build();
    * console.log(f[40].toString(16)); // "de"  (a wrong checksum on purpose)
@@ -719,7 +818,7 @@ export class FrameBuilder {
    *
    * @example
    * ```ts
-   * import { eth } from "./builder.ts";
+   * import { eth } from "../../mod.ts";
    * const syn = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" })
    *   .tcp({ srcPort: 40000, dstPort: 80, flags: "S" }).build();
    * console.log(syn[47]); // 2
@@ -749,7 +848,7 @@ export class FrameBuilder {
    *
    * @example
    * ```ts
-   * import { eth } from "./builder.ts";
+   * import { eth } from "../../mod.ts";
    * const f = eth({}).payload({ length: 46, fill: "a" }).build();
    * console.log(f.length, f[59]); // 60 97
    * ```
@@ -783,7 +882,7 @@ export class FrameBuilder {
    *
    * @example
    * ```ts
-   * import { eth } from "./builder.ts";
+   * import { eth } from "../../mod.ts";
    * const f = eth({}).arp({}).padTo(60).build();
    * console.log(f.length); // 60
    * ```
@@ -803,7 +902,7 @@ export class FrameBuilder {
    *
    * @example
    * ```ts
-   * import { eth } from "./builder.ts";
+   * import { eth } from "../../mod.ts";
    * console.log(eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp().size()); // 42
    * ```
    */
@@ -822,7 +921,7 @@ export class FrameBuilder {
    *
    * @example
    * ```ts
-   * import { eth } from "./builder.ts";
+   * import { eth } from "../../mod.ts";
    * console.log(eth({}).payload("x").build().length); // 15
    * console.log(eth({}).payload("x").build({ minLength: 60 }).length); // 60
    * ```
@@ -847,7 +946,7 @@ export class FrameBuilder {
    *
    * @example
    * ```ts
-   * import { eth } from "./builder.ts";
+   * import { eth } from "../../mod.ts";
    * const buf = new Uint8Array(2048);
    * const n = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp().buildInto(buf, 64);
    * console.log(n); // 42
@@ -1039,7 +1138,7 @@ function finishLayer(
  *
  * @example
  * ```ts
- * import { eth } from "./builder.ts";
+ * import { eth } from "../../mod.ts";
  * const f = eth({ src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02" })
  *   .ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp({ dstPort: 9 }).payload("hi").build();
  * console.log(f.length); // 44: no padding unless asked

@@ -62,7 +62,7 @@ export function fold(sum: number): number {
  *
  * @example
  * ```ts
- * import { internetChecksum } from "./checksum.ts";
+ * import { internetChecksum } from "../../mod.ts";
  * console.log(internetChecksum(new Uint8Array([0x45, 0x00])).toString(16)); // "baff"
  * ```
  */
@@ -88,7 +88,7 @@ export function internetChecksum(
  *
  * @example
  * ```ts
- * import { pseudoHeaderSum } from "./checksum.ts";
+ * import { pseudoHeaderSum } from "../../mod.ts";
  * const ip = new Uint8Array([10, 0, 0, 5, 10, 0, 0, 7]);
  * console.log(pseudoHeaderSum(ip, 0, 4, 17, 8).toString(16)); // "142d"
  * ```

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { ETHERTYPE } from "./constants.ts";
+ * import { ETHERTYPE } from "../../mod.ts";
  * console.log(ETHERTYPE.QINQ.toString(16)); // "88a8"
  * ```
  */
@@ -36,7 +36,7 @@ export const ETHERTYPE: Readonly<{
  *
  * @example
  * ```ts
- * import { IPPROTO } from "./constants.ts";
+ * import { IPPROTO } from "../../mod.ts";
  * console.log(IPPROTO.UDP); // 17
  * ```
  */
@@ -60,7 +60,7 @@ export const IPPROTO: Readonly<{
  *
  * @example
  * ```ts
- * import { ICMP_TYPE } from "./constants.ts";
+ * import { ICMP_TYPE } from "../../mod.ts";
  * console.log(ICMP_TYPE.V6_ECHO_REQUEST); // 128
  * ```
  */
@@ -81,7 +81,7 @@ export const ICMP_TYPE: Readonly<{
  *
  * @example
  * ```ts
- * import { TCP_FLAG } from "./constants.ts";
+ * import { TCP_FLAG } from "../../mod.ts";
  * console.log(TCP_FLAG.S | TCP_FLAG.A); // 18
  * ```
  */
@@ -101,7 +101,7 @@ export const TCP_FLAG: Readonly<Record<string, number>> = Object.freeze({
  *
  * @example
  * ```ts
- * import { ARP_OP } from "./constants.ts";
+ * import { ARP_OP } from "../../mod.ts";
  * console.log(ARP_OP.REPLY); // 2
  * ```
  */
@@ -115,7 +115,7 @@ export const ARP_OP: Readonly<{ REQUEST: number; REPLY: number }> = Object.freez
  *
  * @example
  * ```ts
- * import { MAX_FRAME_SIZE } from "./constants.ts";
+ * import { MAX_FRAME_SIZE } from "../../mod.ts";
  * console.log(MAX_FRAME_SIZE); // 65535
  * ```
  */
@@ -126,7 +126,7 @@ export const MAX_FRAME_SIZE = 65535;
  *
  * @example
  * ```ts
- * import { HEADER_SIZE } from "./constants.ts";
+ * import { HEADER_SIZE } from "../../mod.ts";
  * console.log(HEADER_SIZE.ETH + HEADER_SIZE.IPV4 + HEADER_SIZE.UDP); // 42
  * ```
  */

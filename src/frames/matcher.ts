@@ -20,7 +20,17 @@ import { FrameBuilder } from "./builder.ts";
 import { type ParsedFrame, parseFrame } from "./parser.ts";
 import { checkPattern } from "./pattern_check.ts";
 
-/** One field that differs. Values are printed the way the field is usually written. */
+/**
+ * One field that differs. Values are printed the way the field is usually written.
+ *
+ * @example
+ * ```ts
+ * import { type Difference, eth, match } from "../../mod.ts";
+ * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp({ dstPort: 9 }).build();
+ * const diffs: Difference[] = match(f, { udp: { dstPort: 7 } }).differences;
+ * console.log(diffs[0].field, diffs[0].expected, diffs[0].actual); // udp.dstPort 7 9
+ * ```
+ */
 export interface Difference {
   /** Dotted field path: "eth.dst", "vlan[0].vid", "udp.dstPort", "payload[3]". */
   field: string;
@@ -30,7 +40,16 @@ export interface Difference {
   actual: string;
 }
 
-/** The result of {@link match}. */
+/**
+ * The result of {@link match}.
+ *
+ * @example
+ * ```ts
+ * import { eth, match, type MatchResult } from "../../mod.ts";
+ * const r: MatchResult = match(eth({}).arp({}).build(), { length: 42 });
+ * console.log(r.ok, r.actual.arp !== undefined); // true true
+ * ```
+ */
 export interface MatchResult {
   /** True when nothing differs. */
   ok: boolean;
@@ -40,7 +59,16 @@ export interface MatchResult {
   actual: ParsedFrame;
 }
 
-/** A VLAN tag pattern. */
+/**
+ * A VLAN tag pattern.
+ *
+ * @example
+ * ```ts
+ * import { eth, match, type VlanPattern } from "../../mod.ts";
+ * const tag: VlanPattern = { vid: 10 };
+ * console.log(match(eth({}).vlan(10).arp({}).build(), { vlan: [tag] }).ok); // true
+ * ```
+ */
 export interface VlanPattern {
   /** VLAN id. */
   vid?: number;
@@ -54,7 +82,17 @@ export interface VlanPattern {
   type?: number;
 }
 
-/** Fields common to ICMP and ICMPv6 patterns. */
+/**
+ * Fields common to ICMP and ICMPv6 patterns.
+ *
+ * @example
+ * ```ts
+ * import { eth, type IcmpPattern, match } from "../../mod.ts";
+ * const echo: IcmpPattern = { seq: 1, checksumOk: true };
+ * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).icmp({ seq: 1 }).build();
+ * console.log(match(f, { icmp: echo }).ok); // true
+ * ```
+ */
 export interface IcmpPattern {
   /** Type. */
   type?: number;
@@ -73,6 +111,14 @@ export interface IcmpPattern {
 /**
  * A partial description of a frame: only the fields given are compared. A
  * layer given means the layer must be present.
+ *
+ * @example
+ * ```ts
+ * import { eth, type FramePattern, match } from "../../mod.ts";
+ * const pattern: FramePattern = { ipv4: { dst: "10.0.0.2" }, udp: { dstPort: 9 } };
+ * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp({ dstPort: 9 }).build();
+ * console.log(match(f, pattern).ok); // true
+ * ```
  */
 export interface FramePattern {
   /** Frame length. */
@@ -148,7 +194,17 @@ export interface FramePattern {
   checksumsOk?: boolean;
 }
 
-/** What a frame can be matched against. */
+/**
+ * What a frame can be matched against.
+ *
+ * @example
+ * ```ts
+ * import { eth, type Expected, match } from "../../mod.ts";
+ * const f = eth({}).arp({}).build();
+ * const wanted: Expected[] = [eth({}).arp({}), f, { arp: {} }];
+ * console.log(wanted.every((e) => match(f, e).ok)); // true
+ * ```
+ */
 export type Expected = FrameBuilder | Uint8Array | FramePattern;
 
 type Value = string | number | boolean | null | undefined;
@@ -410,8 +466,7 @@ function comparePattern(d: Diff, pat: FramePattern, act: ParsedFrame): void {
  *
  * @example
  * ```ts
- * import { eth } from "./builder.ts";
- * import { match } from "./matcher.ts";
+ * import { eth, match } from "../../mod.ts";
  * const f = eth({}).ipv4({ src: "10.0.0.5", dst: "10.0.0.9" }).udp({ dstPort: 7 }).build();
  * const r = match(f, { ipv4: { dst: "10.0.0.7" }, udp: { dstPort: 7 } });
  * console.log(r.differences); // [{ field: "ipv4.dst", expected: "10.0.0.7", actual: "10.0.0.9" }]
@@ -439,9 +494,9 @@ export function match(frame: Uint8Array, expected: Expected): MatchResult {
  *
  * @example
  * ```ts
- * import { describeMismatch, match } from "./matcher.ts";
- * import { functionalFrame } from "./functional_model.ts";
- * console.log(describeMismatch(match(functionalFrame({ len: 60 }), { length: 61 })));
+ * import { describeMismatch, eth, match } from "../../mod.ts";
+ * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp().build({ minLength: 60 });
+ * console.log(describeMismatch(match(f, { length: 61 })));
  * // frame does not match (1 difference):
  * //   length: expected 61, actual 60
  * ```
@@ -466,7 +521,7 @@ export function describeMismatch(result: MatchResult, title = "frame does not ma
  *
  * @example
  * ```ts
- * import { assertFrameMatches, FrameMismatchError } from "./matcher.ts";
+ * import { assertFrameMatches, FrameMismatchError } from "../../mod.ts";
  * try {
  *   assertFrameMatches(new Uint8Array(60), { length: 64 });
  * } catch (e) {
@@ -499,9 +554,10 @@ export class FrameMismatchError extends Error {
  *
  * @example
  * ```ts
- * import { assertFrameMatches } from "./matcher.ts";
- * import { functionalFrame } from "./functional_model.ts";
- * assertFrameMatches(functionalFrame({ len: 60 }), { udp: { dstPort: 0 }, payloadLength: 18 });
+ * import { assertFrameMatches, eth } from "../../mod.ts";
+ * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp({ dstPort: 9 }).payload("hi")
+ *   .build();
+ * assertFrameMatches(f, { udp: { dstPort: 9 }, payloadLength: 2 });
  * ```
  */
 export function assertFrameMatches(frame: Uint8Array, expected: Expected, title?: string): void {

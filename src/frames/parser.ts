@@ -9,7 +9,17 @@ import { formatIpv4, formatIpv6, formatMac } from "./address.ts";
 import { onesSum, pseudoHeaderSum } from "./checksum.ts";
 import { ETHERTYPE, HEADER_SIZE, IPPROTO, TCP_FLAG } from "./constants.ts";
 
-/** Ethernet header. */
+/**
+ * Ethernet header.
+ *
+ * @example
+ * ```ts
+ * import { eth, type ParsedEth, parseFrame } from "../../mod.ts";
+ * const f = eth({ dst: "02:00:00:00:00:02" }).arp({}).build();
+ * const e: ParsedEth | undefined = parseFrame(f).eth;
+ * console.log(e?.dst); // "02:00:00:00:00:02"
+ * ```
+ */
 export interface ParsedEth {
   /** Destination MAC, lower case. */
   dst: string;
@@ -19,7 +29,16 @@ export interface ParsedEth {
   type: number;
 }
 
-/** One VLAN tag (802.1Q or 802.1ad). */
+/**
+ * One VLAN tag (802.1Q or 802.1ad).
+ *
+ * @example
+ * ```ts
+ * import { eth, parseFrame, type ParsedVlan } from "../../mod.ts";
+ * const tags: ParsedVlan[] = parseFrame(eth({}).vlan(10).arp({}).build()).vlan;
+ * console.log(tags[0].vid); // 10
+ * ```
+ */
 export interface ParsedVlan {
   /** The TPID announcing this tag (0x8100, 0x88a8, 0x9100). */
   tpid: number;
@@ -33,7 +52,16 @@ export interface ParsedVlan {
   type: number;
 }
 
-/** ARP header (read with the Ethernet/IPv4 layout). */
+/**
+ * ARP header (read with the Ethernet/IPv4 layout).
+ *
+ * @example
+ * ```ts
+ * import { eth, type ParsedArp, parseFrame } from "../../mod.ts";
+ * const arp: ParsedArp | undefined = parseFrame(eth({}).arp({ targetIp: "10.0.0.2" }).build()).arp;
+ * console.log(arp?.targetIp); // "10.0.0.2"
+ * ```
+ */
 export interface ParsedArp {
   /** Hardware type. */
   htype: number;
@@ -55,7 +83,17 @@ export interface ParsedArp {
   targetIp: string;
 }
 
-/** IPv4 header. */
+/**
+ * IPv4 header.
+ *
+ * @example
+ * ```ts
+ * import { eth, type ParsedIpv4, parseFrame } from "../../mod.ts";
+ * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp({ dstPort: 9 }).build();
+ * const ip: ParsedIpv4 | undefined = parseFrame(f).ipv4;
+ * console.log(ip?.src, ip?.ttl, ip?.checksumOk);
+ * ```
+ */
 export interface ParsedIpv4 {
   /** Version nibble. */
   version: number;
@@ -89,7 +127,17 @@ export interface ParsedIpv4 {
   options: Uint8Array;
 }
 
-/** IPv6 fixed header (extension headers are not walked). */
+/**
+ * IPv6 fixed header (extension headers are not walked).
+ *
+ * @example
+ * ```ts
+ * import { eth, type ParsedIpv6, parseFrame } from "../../mod.ts";
+ * const f = eth({}).ipv6({ src: "fe80::1", dst: "fe80::2" }).udp({ dstPort: 9 }).build();
+ * const ip6: ParsedIpv6 | undefined = parseFrame(f).ipv6;
+ * console.log(ip6?.dst, ip6?.nextHeader); // "fe80::2" 17
+ * ```
+ */
 export interface ParsedIpv6 {
   /** Version nibble. */
   version: number;
@@ -109,7 +157,17 @@ export interface ParsedIpv6 {
   dst: string;
 }
 
-/** ICMP or ICMPv6 header. */
+/**
+ * ICMP or ICMPv6 header.
+ *
+ * @example
+ * ```ts
+ * import { eth, type ParsedIcmp, parseFrame } from "../../mod.ts";
+ * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).icmp({ seq: 3 }).build();
+ * const icmp: ParsedIcmp | undefined = parseFrame(f).icmp;
+ * console.log(icmp?.seq, icmp?.checksumOk); // 3 true
+ * ```
+ */
 export interface ParsedIcmp {
   /** Message type. */
   type: number;
@@ -125,7 +183,17 @@ export interface ParsedIcmp {
   seq: number;
 }
 
-/** UDP header. */
+/**
+ * UDP header.
+ *
+ * @example
+ * ```ts
+ * import { eth, parseFrame, type ParsedUdp } from "../../mod.ts";
+ * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp({ dstPort: 9 }).build();
+ * const udp: ParsedUdp | undefined = parseFrame(f).udp;
+ * console.log(udp?.dstPort, udp?.length); // 9 8
+ * ```
+ */
 export interface ParsedUdp {
   /** Source port. */
   srcPort: number;
@@ -139,7 +207,18 @@ export interface ParsedUdp {
   checksumOk: boolean | null;
 }
 
-/** TCP header. */
+/**
+ * TCP header.
+ *
+ * @example
+ * ```ts
+ * import { eth, type ParsedTcp, parseFrame, TCP_FLAG } from "../../mod.ts";
+ * const ip = { src: "10.0.0.1", dst: "10.0.0.2" };
+ * const f = eth({}).ipv4(ip).tcp({ flags: TCP_FLAG.SYN }).build();
+ * const tcp: ParsedTcp | undefined = parseFrame(f).tcp;
+ * console.log(tcp?.flagNames);
+ * ```
+ */
 export interface ParsedTcp {
   /** Source port. */
   srcPort: number;
@@ -167,7 +246,17 @@ export interface ParsedTcp {
   options: Uint8Array;
 }
 
-/** A parsed frame. Byte arrays are views into the input, not copies. */
+/**
+ * A parsed frame. Byte arrays are views into the input, not copies.
+ *
+ * @example
+ * ```ts
+ * import { eth, type ParsedFrame, parseFrame } from "../../mod.ts";
+ * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp({ dstPort: 9 }).build();
+ * const p: ParsedFrame = parseFrame(f);
+ * console.log(p.length, p.udp?.dstPort, p.problems); // 42 9 []
+ * ```
+ */
 export interface ParsedFrame {
   /** Frame length in bytes. */
   length: number;
@@ -471,8 +560,7 @@ function parseL4(
  *
  * @example
  * ```ts
- * import { eth } from "./builder.ts";
- * import { parseFrame } from "./parser.ts";
+ * import { eth, parseFrame } from "../../mod.ts";
  * const f = parseFrame(eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp({ dstPort: 7 }).build());
  * console.log(f.ipv4?.dst, f.udp?.dstPort, f.udp?.checksumOk); // "10.0.0.2" 7 true
  * ```

@@ -186,7 +186,7 @@ export function patternProblem(
  *
  * @example
  * ```ts
- * import { checkPattern } from "./pattern_check.ts";
+ * import { checkPattern } from "../../mod.ts";
  * try {
  *   checkPattern({ ipv4dst: "9.9.9.9" });
  * } catch (e) {

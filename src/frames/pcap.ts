@@ -7,7 +7,16 @@
  */
 import { frameError } from "./frame_error.ts";
 
-/** One captured frame. */
+/**
+ * One captured frame.
+ *
+ * @example
+ * ```ts
+ * import { encodePcap, type PcapPacket } from "../../mod.ts";
+ * const pkt: PcapPacket = { data: new Uint8Array(60), timestampUs: 1_000_000 };
+ * console.log(encodePcap([pkt]).length); // 24 + 16 + 60 = 100
+ * ```
+ */
 export interface PcapPacket {
   /** The captured bytes. */
   data: Uint8Array;
@@ -17,7 +26,16 @@ export interface PcapPacket {
   originalLength?: number;
 }
 
-/** Writer options. */
+/**
+ * Writer options.
+ *
+ * @example
+ * ```ts
+ * import { encodePcap, type PcapWriteOptions } from "../../mod.ts";
+ * const opts: PcapWriteOptions = { snaplen: 128 };
+ * const bytes = encodePcap([{ data: new Uint8Array(200) }], opts); // frames cut to 128 bytes
+ * ```
+ */
 export interface PcapWriteOptions {
   /** Longest frame kept; longer ones are cut (default 65535). */
   snaplen?: number;
@@ -25,7 +43,16 @@ export interface PcapWriteOptions {
   linktype?: number;
 }
 
-/** A decoded pcap file. */
+/**
+ * A decoded pcap file.
+ *
+ * @example
+ * ```ts
+ * import { decodePcap, encodePcap, type PcapFile } from "../../mod.ts";
+ * const file: PcapFile = decodePcap(encodePcap([{ data: new Uint8Array(60) }]));
+ * console.log(file.packets.length, file.snaplen);
+ * ```
+ */
 export interface PcapFile {
   /** Link type (1 for Ethernet). */
   linktype: number;
@@ -39,7 +66,16 @@ export interface PcapFile {
 export const PCAP_MAGIC = 0xa1b2c3d4;
 /** The magic number of the nanosecond variant (read, never written). */
 export const PCAP_MAGIC_NS = 0xa1b23c4d;
-/** LINKTYPE_ETHERNET. */
+/**
+ * LINKTYPE_ETHERNET.
+ *
+ * @example
+ * ```ts
+ * import { decodePcap, encodePcap, LINKTYPE_ETHERNET } from "../../mod.ts";
+ * const file = decodePcap(encodePcap([{ data: new Uint8Array(60) }]));
+ * console.log(file.linktype === LINKTYPE_ETHERNET); // true
+ * ```
+ */
 export const LINKTYPE_ETHERNET = 1;
 
 const FILE_HEADER = 24;
@@ -54,7 +90,7 @@ const RECORD_HEADER = 16;
  *
  * @example
  * ```ts
- * import { encodePcap } from "./pcap.ts";
+ * import { encodePcap } from "../../mod.ts";
  * const file = encodePcap([new Uint8Array(60)]);
  * console.log(file.length); // 24 + 16 + 60
  * ```
@@ -109,7 +145,7 @@ export function encodePcap(
  *
  * @example
  * ```ts
- * import { writePcapFile } from "./pcap.ts";
+ * import { writePcapFile } from "../../mod.ts";
  * await writePcapFile("/tmp/example.pcap", [new Uint8Array(60)]);
  * ```
  */
@@ -131,7 +167,7 @@ export async function writePcapFile(
  *
  * @example
  * ```ts
- * import { decodePcap, encodePcap } from "./pcap.ts";
+ * import { decodePcap, encodePcap } from "../../mod.ts";
  * const back = decodePcap(encodePcap([new Uint8Array([1, 2, 3])]));
  * console.log(back.packets[0].data); // Uint8Array [1, 2, 3]
  * ```
@@ -207,7 +243,7 @@ export function decodePcap(bytes: Uint8Array, name = "pcap data"): PcapFile {
  *
  * @example
  * ```ts
- * import { readPcapFile, writePcapFile } from "./pcap.ts";
+ * import { readPcapFile, writePcapFile } from "../../mod.ts";
  * await writePcapFile("/tmp/example.pcap", [new Uint8Array(60)]);
  * console.log((await readPcapFile("/tmp/example.pcap")).packets.length); // 1
  * ```
@@ -222,7 +258,7 @@ export async function readPcapFile(path: string): Promise<PcapFile> {
  *
  * @example
  * ```ts
- * import { PcapRecorder } from "./pcap.ts";
+ * import { PcapRecorder } from "../../mod.ts";
  * const rec = new PcapRecorder({ limit: 100 });
  * const slotBuffer = new Uint8Array(2048);
  * rec.record(slotBuffer, 0, 60);

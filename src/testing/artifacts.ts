@@ -10,7 +10,15 @@
  */
 import { type Capture, portFileName } from "./capture.ts";
 
-/** The environment variable choosing the artifacts' root directory. */
+/**
+ * The environment variable choosing the artifacts' root directory.
+ *
+ * @example
+ * ```ts
+ * import { ARTIFACTS_ENV } from "../../mod.ts";
+ * console.log(`set ${ARTIFACTS_ENV}=/tmp/arts to keep failure artifacts there`);
+ * ```
+ */
 export const ARTIFACTS_ENV = "NMSCRIPT_ARTIFACTS";
 /** The older name of {@linkcode ARTIFACTS_ENV}, still honoured. */
 const LEGACY_ENV = "NMSCRIPT_TEST_OUT";
@@ -56,7 +64,7 @@ export function artifactRoot(): string {
  *
  * @example
  * ```ts
- * import { artifactDir } from "./artifacts.ts";
+ * import { artifactDir } from "../../mod.ts";
  * console.log(artifactDir("021_send_rec_ephemeral_vale_ports"));
  * ```
  */

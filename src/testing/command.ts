@@ -5,7 +5,16 @@
  * @module
  */
 
-/** What a finished command returned. */
+/**
+ * What a finished command returned.
+ *
+ * @example
+ * ```ts ignore
+ * import { type CommandResult, run } from "../../mod.ts";
+ * const r: CommandResult = await run("ip", ["-br", "link"], { check: false });
+ * console.log(r.code, r.stdout);
+ * ```
+ */
 export interface CommandResult {
   /** Exit code (non-zero when `check` is false and the command failed). */
   code: number;
@@ -15,7 +24,16 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Options of {@linkcode run}. */
+/**
+ * Options of {@linkcode run}.
+ *
+ * @example
+ * ```ts ignore
+ * import { run, type RunOptions } from "../../mod.ts";
+ * const opts: RunOptions = { timeoutMs: 5000, check: false };
+ * await run("ping", ["-c1", "127.0.0.1"], opts);
+ * ```
+ */
 export interface RunOptions {
   /** Throw {@linkcode CommandError} on a non-zero exit (default true). */
   check?: boolean;
@@ -27,7 +45,19 @@ export interface RunOptions {
   stdin?: string;
 }
 
-/** A command that could not run or exited with an error. */
+/**
+ * A command that could not run or exited with an error.
+ *
+ * @example
+ * ```ts ignore
+ * import { CommandError, run } from "../../mod.ts";
+ * try {
+ *   await run("ip", ["link", "show", "no-such-if"]);
+ * } catch (e) {
+ *   if (e instanceof CommandError) console.log(e.code, e.stderr);
+ * }
+ * ```
+ */
 export class CommandError extends Error {
   /** The command line, joined with spaces. */
   readonly commandLine: string;
@@ -58,6 +88,7 @@ export class CommandError extends Error {
  *
  * @example Add and remove a veth pair
  * ```ts ignore
+ * import { run } from "../../mod.ts";
  * await run("ip", ["link", "add", "nmA", "type", "veth", "peer", "name", "nmB"]);
  * await run("ip", ["link", "del", "nmA"]);
  * ```
@@ -128,6 +159,7 @@ export async function run(
  *
  * @example Skip without tshark
  * ```ts ignore
+ * import { hasCommand } from "../../mod.ts";
  * if (!(await hasCommand("tshark"))) console.log("SKIP: tshark is not installed");
  * ```
  *

@@ -29,7 +29,16 @@ import { uniqueName } from "./netlink.ts";
 import type { TestScope } from "./scope.ts";
 import { SkipError } from "./suite.ts";
 
-/** Options every fixture takes. */
+/**
+ * Options every fixture takes.
+ *
+ * @example
+ * ```ts ignore
+ * import { type FixtureOptions, valeSwitch } from "../../mod.ts";
+ * const opts: FixtureOptions = { scope: t.scope, prefix: "sw" };
+ * const sw = valeSwitch(opts);
+ * ```
+ */
 export interface FixtureOptions {
   /** The test scope that disposes the fixture (else dispose it with `using`). */
   scope?: TestScope;
@@ -47,6 +56,7 @@ const UNSUPPORTED = new Set(["EOPNOTSUPP", "ENOSYS"]);
  *
  * @example
  * ```ts ignore
+ * import { openPort, skipUnlessSupported } from "../../mod.ts";
  * const mon = skipUnlessSupported("monitors", () => openPort("vale0:v0/r"));
  * ```
  *
@@ -98,6 +108,7 @@ function finish(what: string, leaks: string[]): void {
  *
  * @example
  * ```ts ignore
+ * import { openScoped } from "../../mod.ts";
  * const v1 = openScoped(t.scope, `${sw.name}:v1`);
  * ```
  *
@@ -119,6 +130,7 @@ export function openScoped(scope: TestScope, name: string, options?: PortOptions
  *
  * @example
  * ```ts ignore
+ * import { valeSwitch } from "../../mod.ts";
  * using sw = valeSwitch();
  * const a = sw.open("a");
  * const b = sw.open("b/x");
@@ -183,6 +195,7 @@ export class ValeSwitch implements Disposable {
  *
  * @example
  * ```ts ignore
+ * import { valeSwitch } from "../../mod.ts";
  * const sw = valeSwitch({ scope: t.scope });
  * const v0 = sw.open("v0");
  * ```
@@ -207,6 +220,7 @@ export function valeSwitch(options: FixtureOptions = {}): ValeSwitch {
  *
  * @example
  * ```ts ignore
+ * import { persistentPort } from "../../mod.ts";
  * using p = persistentPort();
  * p.attach("vale0");
  * const port = p.open();
@@ -338,7 +352,17 @@ export class PersistentPort implements Disposable {
   }
 }
 
-/** Options of {@linkcode persistentPort}. */
+/**
+ * Options of {@linkcode persistentPort}.
+ *
+ * @example
+ * ```ts ignore
+ * import { persistentPort, type PersistentPortOptions, valeSwitch } from "../../mod.ts";
+ * const sw = valeSwitch({ scope: t.scope });
+ * const opts: PersistentPortOptions = { scope: t.scope, conf: { rings: 2 }, attach: [sw] };
+ * const v0 = persistentPort(opts);
+ * ```
+ */
 export interface PersistentPortOptions extends FixtureOptions {
   /** Rings and slots. */
   conf?: ValeConf;
@@ -353,6 +377,7 @@ export interface PersistentPortOptions extends FixtureOptions {
  *
  * @example
  * ```ts ignore
+ * import { persistentPort, valeSwitch } from "../../mod.ts";
  * const sw = valeSwitch({ scope: t.scope });
  * const v0 = persistentPort({ scope: t.scope, attach: [sw] });
  * ```
@@ -379,6 +404,7 @@ export function persistentPort(options: PersistentPortOptions = {}): PersistentP
  *
  * @example
  * ```ts ignore
+ * import { pipe } from "../../mod.ts";
  * using p = pipe();
  * const master = p.open("master");
  * const slave = p.open("slave");
@@ -453,7 +479,16 @@ export class Pipe implements Disposable {
   }
 }
 
-/** Options of {@linkcode pipe}. */
+/**
+ * Options of {@linkcode pipe}.
+ *
+ * @example
+ * ```ts ignore
+ * import { pipe, type PipeOptions } from "../../mod.ts";
+ * const opts: PipeOptions = { scope: t.scope, id: "p1" };
+ * const p = pipe(opts);
+ * ```
+ */
 export interface PipeOptions extends FixtureOptions {
   /** The pipe id (default "1"). */
   id?: string;
@@ -464,6 +499,7 @@ export interface PipeOptions extends FixtureOptions {
  *
  * @example
  * ```ts ignore
+ * import { pipe } from "../../mod.ts";
  * const p = pipe({ scope: t.scope });
  * const m = p.open("master");
  * ```
@@ -477,7 +513,16 @@ export function pipe(options: PipeOptions = {}): Pipe {
   return p;
 }
 
-/** The kinds of monitor: copy RX, copy TX, copy both, zero-copy. */
+/**
+ * The kinds of monitor: copy RX, copy TX, copy both, zero-copy.
+ *
+ * @example
+ * ```ts ignore
+ * import { monitor, type MonitorKind } from "../../mod.ts";
+ * const kind: MonitorKind = "rt";
+ * const mon = monitor(t.scope, sw.portName("v0"), kind);
+ * ```
+ */
 export type MonitorKind = "r" | "t" | "rt" | "z";
 
 /**
@@ -487,6 +532,7 @@ export type MonitorKind = "r" | "t" | "rt" | "z";
  *
  * @example
  * ```ts ignore
+ * import { monitor } from "../../mod.ts";
  * const mon = monitor(t.scope, sw.portName("v0"), "r");
  * ```
  *
@@ -513,6 +559,7 @@ export function monitor(
  *
  * @example A conf with a native VLAN
  * ```ts ignore
+ * import { vlanConf } from "../../mod.ts";
  * const conf = vlanConf(t.scope, "lab", { nativeVid: 1 });
  * conf.attachTrunk("trunk0");
  * conf.attachAccess("acc10", 10);

@@ -29,10 +29,28 @@ import { scriptName, writeFailureArtifacts } from "./artifacts.ts";
 import { activeCapture, Capture } from "./capture.ts";
 import { unsyncedTxHint } from "./tx_pending.ts";
 
-/** A frame to send: bytes or a builder. */
+/**
+ * A frame to send: bytes or a builder.
+ *
+ * @example
+ * ```ts ignore
+ * import { eth, type FrameInput, send } from "../../mod.ts";
+ * const frames: FrameInput[] = [eth({}).arp({}), new Uint8Array(60)];
+ * await send(port, frames, { timeoutMs: 500 });
+ * ```
+ */
 export type FrameInput = Uint8Array | FrameBuilder;
 
-/** Options of {@linkcode send}. */
+/**
+ * Options of {@linkcode send}.
+ *
+ * @example
+ * ```ts ignore
+ * import { eth, send, type SendOptions } from "../../mod.ts";
+ * const opts: SendOptions = { timeoutMs: 500, fragmentSize: 512 };
+ * await send(port, eth({}).arp({}).padTo(1500), opts);
+ * ```
+ */
 export interface SendOptions {
   /** How long to wait for TX space, in ms (finite; default 1000). */
   timeoutMs?: number;
@@ -52,7 +70,16 @@ export interface SendOptions {
   report?: boolean;
 }
 
-/** What {@linkcode send} did. */
+/**
+ * What {@linkcode send} did.
+ *
+ * @example
+ * ```ts ignore
+ * import { eth, send, type SendResult } from "../../mod.ts";
+ * const r: SendResult = await send(port, eth({}).arp({}), { timeoutMs: 500 });
+ * console.log(r.frames, r.slots, r.txsyncs);
+ * ```
+ */
 export interface SendResult {
   /** Frames sent. */
   frames: number;
@@ -64,7 +91,16 @@ export interface SendResult {
   extraBuffersUsed: number;
 }
 
-/** Options of {@linkcode expect}. */
+/**
+ * Options of {@linkcode expect}.
+ *
+ * @example
+ * ```ts ignore
+ * import { expect, type ExpectOptions } from "../../mod.ts";
+ * const opts: ExpectOptions = { count: 2, timeoutMs: 500, ignoreOthers: true };
+ * await expect(port, { udp: { dstPort: 9 } }, opts);
+ * ```
+ */
 export interface ExpectOptions {
   /** How many matching frames to wait for (default 1, or the length of an array of matchers). */
   count?: number;
@@ -76,7 +112,16 @@ export interface ExpectOptions {
   ring?: number;
 }
 
-/** Options of {@linkcode expectNothing}. */
+/**
+ * Options of {@linkcode expectNothing}.
+ *
+ * @example
+ * ```ts ignore
+ * import { expectNothing, type ExpectNothingOptions } from "../../mod.ts";
+ * const opts: ExpectNothingOptions = { timeoutMs: 100 };
+ * await expectNothing(port, opts);
+ * ```
+ */
 export interface ExpectNothingOptions {
   /** How long to watch, in ms (finite; default 200). */
   timeoutMs?: number;
@@ -110,6 +155,7 @@ export const EXPECT_CODES: Readonly<Record<ExpectFailure, string>> = Object.free
  *
  * @example
  * ```ts ignore
+ * import { expect, ExpectError } from "../../mod.ts";
  * try {
  *   await expect(port, { udp: { dstPort: 9 } }, { timeoutMs: 100 });
  * } catch (e) {
@@ -289,10 +335,11 @@ function slotFlags(): { moreFrag: number; report: number; bufChanged: number } {
  * than `fragmentSize`) take several slots, all but the last flagged
  * NS_MOREFRAG.
  *
- * @example Send three model frames
+ * @example Send three frames
  * ```ts ignore
- * import { functionalFrames } from "../frames/functional_model.ts";
- * await send(port, functionalFrames({ len: 274, fill: "c", count: 3 }), { timeoutMs: 500 });
+ * import { eth, send } from "../../mod.ts";
+ * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp({ dstPort: 9 }).padTo(274);
+ * await send(port, [f, f, f], { timeoutMs: 500 });
  * ```
  *
  * @param port An open port.
@@ -497,10 +544,11 @@ function takeFrame(ring: Ring, moreFrag: number): Uint8Array | null {
  * per frame in order). A frame that does not match fails at once, unless
  * `ignoreOthers` is set. Consumed slots go back to netmap with one rxsync.
  *
- * @example Expect three model frames
+ * @example Expect three frames
  * ```ts ignore
- * import { functionalFrames } from "../frames/functional_model.ts";
- * await expect(port, functionalFrames({ len: 274, fill: "c", count: 3 }), { timeoutMs: 500 });
+ * import { eth, expect } from "../../mod.ts";
+ * const f = eth({}).ipv4({ src: "10.0.0.1", dst: "10.0.0.2" }).udp({ dstPort: 9 }).padTo(274);
+ * await expect(port, [f, f, f], { timeoutMs: 500 });
  * await expect(port, { udp: { dstPort: 9 } }, { count: 2, ignoreOthers: true });
  * ```
  *
@@ -613,6 +661,7 @@ export async function expect(
  *
  * @example
  * ```ts ignore
+ * import { expectNothing } from "../../mod.ts";
  * await expectNothing(port, { timeoutMs: 100 });
  * ```
  *

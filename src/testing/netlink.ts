@@ -17,7 +17,7 @@ export const MAX_IFNAME = 15;
  *
  * @example A veth name
  * ```ts
- * import { uniqueName } from "./netlink.ts";
+ * import { uniqueName } from "../../mod.ts";
  * const n = uniqueName("nm");
  * if (n.length > 15 || !n.startsWith("nm")) throw new Error("bad name");
  * ```
@@ -37,7 +37,17 @@ export function uniqueName(prefix: string, length = 5): string {
   return s;
 }
 
-/** A network namespace owned by a test. */
+/**
+ * A network namespace owned by a test.
+ *
+ * @example
+ * ```ts ignore
+ * import { type Netns, netns, run, TestScope } from "../../mod.ts";
+ * await using scope = new TestScope("ns");
+ * const ns: Netns = await netns(scope);
+ * await run("ip", ["link"], { netns: ns.name });
+ * ```
+ */
 export interface Netns {
   /** Its name (for `ip netns exec`). */
   name: string;
@@ -48,6 +58,7 @@ export interface Netns {
  *
  * @example Run ping inside a namespace
  * ```ts ignore
+ * import { netns, run, TestScope } from "../../mod.ts";
  * await using scope = new TestScope("ns");
  * const ns = await netns(scope);
  * await run("ping", ["-c1", "127.0.0.1"], { netns: ns.name });
@@ -67,7 +78,17 @@ export async function netns(scope: TestScope, prefix = "nms"): Promise<Netns> {
   return { name };
 }
 
-/** The two ends of a veth pair. */
+/**
+ * The two ends of a veth pair.
+ *
+ * @example
+ * ```ts ignore
+ * import { TestScope, type VethPair, vethPair } from "../../mod.ts";
+ * await using scope = new TestScope("veth");
+ * const v: VethPair = await vethPair(scope);
+ * console.log(v.a, v.b);
+ * ```
+ */
 export interface VethPair {
   /** First end (in `nsA` when given). */
   a: string;
@@ -75,7 +96,17 @@ export interface VethPair {
   b: string;
 }
 
-/** Options of {@linkcode vethPair}. */
+/**
+ * Options of {@linkcode vethPair}.
+ *
+ * @example
+ * ```ts ignore
+ * import { TestScope, type VethOptions, vethPair } from "../../mod.ts";
+ * await using scope = new TestScope("veth");
+ * const opts: VethOptions = { addrA: "10.9.0.1/24", addrB: "10.9.0.2/24" };
+ * const v = await vethPair(scope, opts);
+ * ```
+ */
 export interface VethOptions {
   /** Name prefix (default "nmv"); the ends get suffixes "a" and "b". */
   prefix?: string;
@@ -97,6 +128,7 @@ export interface VethOptions {
  *
  * @example A pair between two namespaces
  * ```ts ignore
+ * import { netns, TestScope, vethPair } from "../../mod.ts";
  * await using scope = new TestScope("veth");
  * const [n1, n2] = [await netns(scope), await netns(scope)];
  * const v = await vethPair(scope, { nsA: n1, nsB: n2, addrA: "10.9.0.1/24", addrB: "10.9.0.2/24" });
@@ -140,6 +172,7 @@ export async function vethPair(scope: TestScope, options: VethOptions = {}): Pro
  *
  * @example Skip without 802.1Q
  * ```ts ignore
+ * import { linuxHas8021q } from "../../mod.ts";
  * if (!(await linuxHas8021q())) t.skip("this kernel has no 802.1Q support (CONFIG_VLAN_8021Q)");
  * ```
  *
@@ -176,7 +209,23 @@ export async function linuxHas8021q(): Promise<boolean> {
   }
 }
 
-/** Options of {@linkcode vlanSubinterface}. */
+/**
+ * Options of {@linkcode vlanSubinterface}.
+ *
+ * @example
+ * ```ts ignore
+ * import {
+ *   TestScope,
+ *   vethPair,
+ *   vlanSubinterface,
+ *   type VlanSubinterfaceOptions,
+ * } from "../../mod.ts";
+ * await using scope = new TestScope("vlan");
+ * const v = await vethPair(scope);
+ * const opts: VlanSubinterfaceOptions = { addr: "10.10.0.1/24" };
+ * await vlanSubinterface(scope, v.a, 10, opts);
+ * ```
+ */
 export interface VlanSubinterfaceOptions {
   /** Namespace of the parent interface. */
   netns?: Netns;
@@ -192,6 +241,7 @@ export interface VlanSubinterfaceOptions {
  *
  * @example VLAN 10 on a veth end
  * ```ts ignore
+ * import { vlanSubinterface } from "../../mod.ts";
  * const sub = await vlanSubinterface(scope, "nmvxxxxa", 10, { addr: "10.10.0.1/24" });
  * ```
  *

@@ -48,7 +48,20 @@ export async function cleanupAllScopes(): Promise<void> {
   }
 }
 
-/** Raised by a scope whose undos failed: the resources named are probably leaked. */
+/**
+ * Raised by a scope whose undos failed: the resources named are probably leaked.
+ *
+ * @example
+ * ```ts ignore
+ * import { LeakError, TestScope } from "../../mod.ts";
+ * try {
+ *   await using scope = new TestScope("demo");
+ *   scope.defer("remove v0", () => { throw new Error("busy"); });
+ * } catch (e) {
+ *   if (e instanceof LeakError) console.log(e.leaks); // ["remove v0: busy"]
+ * }
+ * ```
+ */
 export class LeakError extends Error {
   /** One line per undo that failed. */
   readonly leaks: string[];
@@ -71,7 +84,7 @@ export class LeakError extends Error {
  *
  * @example Register an undo
  * ```ts
- * import { TestScope } from "./scope.ts";
+ * import { TestScope } from "../../mod.ts";
  * const log: string[] = [];
  * {
  *   await using scope = new TestScope("example");

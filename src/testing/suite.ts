@@ -36,7 +36,16 @@ export interface SendRecvParams {
   verbose: number;
 }
 
-/** Static description of a test. */
+/**
+ * Static description of a test.
+ *
+ * @example
+ * ```ts ignore
+ * import { netmapTest, type NetmapTestInfo } from "../../mod.ts";
+ * const info: NetmapTestInfo = { id: "902", name: "info", purpose: "shows the description" };
+ * netmapTest(import.meta, info, async (t) => {});
+ * ```
+ */
 export interface NetmapTestInfo {
   /** Short id, e.g. "001". */
   id: string;
@@ -48,7 +57,18 @@ export interface NetmapTestInfo {
   defaults?: Partial<SendRecvParams>;
 }
 
-/** What a test body receives. */
+/**
+ * What a test body receives.
+ *
+ * @example
+ * ```ts ignore
+ * import { netmapTest, type NetmapTestContext } from "../../mod.ts";
+ * const info = { id: "901", name: "ctx", purpose: "shows the context" };
+ * netmapTest(import.meta, info, async (t: NetmapTestContext) => {
+ *   t.log(`backend ${t.backend}`);
+ * });
+ * ```
+ */
 export interface NetmapTestContext {
   /** Owns everything the test creates; closed when the test ends. */
   scope: TestScope;
@@ -73,7 +93,16 @@ export interface NetmapTestContext {
   backend: string;
 }
 
-/** Thrown by {@linkcode NetmapTestContext.skip}. */
+/**
+ * Thrown by {@linkcode NetmapTestContext.skip}.
+ *
+ * @example
+ * ```ts
+ * import { SkipError } from "../../mod.ts";
+ * const e = new SkipError("needs tshark");
+ * console.log(e instanceof Error, e.message); // true "needs tshark"
+ * ```
+ */
 export class SkipError extends Error {
   /**
    * Creates the skip with its reason.
@@ -86,7 +115,16 @@ export class SkipError extends Error {
   }
 }
 
-/** What {@linkcode NetmapTestContext.xfail} needs besides the reason. */
+/**
+ * What {@linkcode NetmapTestContext.xfail} needs besides the reason.
+ *
+ * @example
+ * ```ts
+ * import { XfailError, type XfailOptions } from "../../mod.ts";
+ * const opts: XfailOptions = { bug: "luigirizzo/netmap#882", leaves: ["vale0:v0"] };
+ * const e = new XfailError("detach fails with ENXIO", opts);
+ * ```
+ */
 export interface XfailOptions {
   /** The bug's reference, e.g. "luigirizzo/netmap#882". */
   bug: string;
@@ -94,7 +132,16 @@ export interface XfailOptions {
   leaves?: string[];
 }
 
-/** Thrown by {@linkcode NetmapTestContext.xfail}. */
+/**
+ * Thrown by {@linkcode NetmapTestContext.xfail}.
+ *
+ * @example
+ * ```ts
+ * import { XfailError } from "../../mod.ts";
+ * const e = new XfailError("detach fails with ENXIO", { bug: "luigirizzo/netmap#882" });
+ * console.log(e.bug); // "luigirizzo/netmap#882"
+ * ```
+ */
 export class XfailError extends Error {
   /** The bug's reference. */
   readonly bug: string;
@@ -106,7 +153,7 @@ export class XfailError extends Error {
    *
    * @example
    * ```ts
-   * import { XfailError } from "./suite.ts";
+   * import { XfailError } from "../../mod.ts";
    * const e = new XfailError("detach fails with ENXIO", { bug: "luigirizzo/netmap#882" });
    * if (e.leaves.length !== 0) throw new Error("no leaves given");
    * ```
@@ -154,7 +201,15 @@ const CHILD_ENV = "NMSCRIPT_TEST_CHILD";
 /** How long a child test may run before it is killed. */
 const CHILD_TIMEOUT_MS = 60_000;
 
-/** Exit codes of a standalone run, as kselftest uses them. */
+/**
+ * Exit codes of a standalone run, as kselftest uses them.
+ *
+ * @example
+ * ```ts
+ * import { EXIT } from "../../mod.ts";
+ * console.log(EXIT.skip); // 4, as kselftest's KSFT_SKIP
+ * ```
+ */
 export const EXIT = { pass: 0, fail: 1, xfail: 2, skip: 4 } as const;
 
 /**
@@ -363,6 +418,7 @@ function stopOwnDaemon(): void {
  *
  * @example A minimal test
  * ```ts ignore
+ * import { netmapTest } from "../../mod.ts";
  * netmapTest(import.meta, { id: "900", name: "example", purpose: "shows the shape" }, async (t) => {
  *   t.log(`len ${t.params.len}`);
  * });
