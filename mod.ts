@@ -122,6 +122,7 @@ export {
   formatPortName,
   type OffsetSpec,
   parsePortName,
+  type PortNameConstants,
   PortNameError,
   type PortNameParseOptions,
   type PortSpec,
