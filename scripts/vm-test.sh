@@ -7,6 +7,9 @@
 #   (no TEST_FILE)        the kernel-capable tests listed in scripts/vm/tests.txt
 #   --only PATTERN        keep only the tests whose path matches PATTERN (grep -E)
 #   --shell 'CMD'         run CMD (bash) in the guest instead of the tests, from the repo root
+#   --bench PARTS         measurements in one boot (scripts/vm/guest-bench.sh), PARTS a comma
+#                         list of pktgen (C pkt-gen vs pkt-gen.ts), suite-c, suite-deno,
+#                         deno-start
 #   --suite NAME          deno (default) | netmap-c: netmap's utils/tests with its C tools |
 #                         netmap-ours: the same tests with our launchers (bin/) first on PATH
 #   --per-boot            boot once per test file (netmap's tests leave state in the kernel)
@@ -22,10 +25,10 @@ for part in kernel netmap vlan initrd qemu; do
   . "$VM_ROOT/scripts/vm/$part.sh"
 done
 
-usage() { sed -n '6,17s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '6,20s/^# \{0,1\}//p' "$0"; }
 q() { printf '%q ' "$@"; }
 
-# Options, as globals: src only shell_cmd suite per_boot check secs layout files.
+# Options, as globals: src only shell_cmd bench suite per_boot check secs layout files.
 parse_args() {
   src=${1:-}
   if [ "$src" = -h ] || [ "$src" = --help ]; then
@@ -34,11 +37,12 @@ parse_args() {
   fi
   [ $# -gt 0 ] && shift
   [ -z "$src" ] && src=${NETMAP_SRC:-}
-  only='' shell_cmd='' suite=deno per_boot=0 check=0 secs=900 layout=1 files=()
+  only='' shell_cmd='' bench='' suite=deno per_boot=0 check=0 secs=900 layout=1 files=()
   while [ $# -gt 0 ]; do
     case $1 in
       --only) only=${2:?--only needs a PATTERN}; shift ;;
       --shell) shell_cmd=${2:?--shell needs a command}; shift ;;
+      --bench) bench=${2:?--bench needs PARTS (pktgen,suite-c,suite-deno,deno-start)}; shift ;;
       --suite) suite=${2:?--suite needs deno, netmap-c or netmap-ours}; shift ;;
       --per-boot) per_boot=1 ;;
       --check) check=1 ;;
@@ -54,6 +58,13 @@ parse_args() {
     vm_die "unknown suite '$suite'" "use --suite deno, netmap-c or netmap-ours" ;;
   esac
   [[ $secs =~ ^[0-9]+$ ]] || vm_die "--timeout wants whole seconds, not '$secs'"
+  [[ -z $bench || $bench =~ ^((pktgen|suite-c|suite-deno|deno-start)(,|$))+$ ]] ||
+    vm_die "--bench '$bench' is not a list of parts" "use e.g. --bench pktgen,suite-c,suite-deno"
+  [ -n "$bench" ] && [ -n "$shell_cmd" ] && vm_die "--bench and --shell exclude each other"
+  # BENCH_SECS and BENCH_PAIRS (host environment) reach guest-bench.sh through the command.
+  [[ ${BENCH_SECS:-5} =~ ^[0-9]+$ ]] || vm_die "BENCH_SECS wants whole seconds, not '$BENCH_SECS'"
+  [[ ${BENCH_PAIRS:-c:c} =~ ^((c|ts):(c|ts)( |$))+$ ]] ||
+    vm_die "BENCH_PAIRS='$BENCH_PAIRS' is not a list of rx:tx pairs" "use e.g. BENCH_PAIRS='c:c ts:ts'"
   vm_netmap_check "$src"
   src=$(cd "$src" && pwd)
 }
@@ -97,6 +108,18 @@ layout_check() {
   }
 }
 
+# Does the guest need tshark? VM_TSHARK=1/0 decides; otherwise yes when a selected test file or
+# the --shell command mentions it (the piece makes every boot ~150 MB bigger).
+want_tshark() {
+  VM_INITRD_TSHARK=
+  case ${VM_TSHARK:-} in 1) return 0 ;; 0) return 1 ;; '') ;; *)
+    vm_die "VM_TSHARK='$VM_TSHARK' is not 0 or 1" "VM_TSHARK=1 adds tshark to the guest, 0 leaves it out" ;;
+  esac
+  [[ $shell_cmd == *tshark* ]] && return 0
+  [ "$suite" = deno ] && [ -z "$shell_cmd$bench" ] && [ ${#tests[@]} -gt 0 ] &&
+    (cd "$VM_ROOT" && grep -qlw tshark -- "${tests[@]}")
+}
+
 # Kernel, netmap, VLAN module and initramfs pieces -> pieces[], out, work.
 prepare() {
   local t0 run_piece
@@ -111,12 +134,16 @@ prepare() {
   vm_initrd_base
   vm_initrd_netmap
   pieces=("$VM_INITRD_BASE" "$VM_INITRD_NETMAP")
-  if [ "$suite" != netmap-c ] || [ -n "$shell_cmd" ]; then
+  if [ "$suite" != netmap-c ] || [ -n "$shell_cmd$bench" ]; then
     vm_initrd_deno
     pieces+=("$VM_INITRD_DENO")
   fi
+  if want_tshark; then
+    vm_initrd_tshark
+    [ -n "$VM_INITRD_TSHARK" ] && pieces+=("$VM_INITRD_TSHARK")
+  fi
   exec 9>&-
-  vm_log "kernel $VM_KVER, netmap $VM_NETMAP_KEY${VM_VLAN_KO:+, vale_vlan.ko};" \
+  vm_log "kernel $VM_KVER, netmap $VM_NETMAP_KEY${VM_VLAN_KO:+, vale_vlan.ko}${VM_INITRD_TSHARK:+, tshark};" \
     "prepared in $(($(date +%s) - t0)) s"
 
   # Console logs and reports of this run; .cache/vm/last points at the newest run.
@@ -142,6 +169,19 @@ boot_with() {
   b0=$(date +%s.%N)
   vm_boot "$work/initrd" "$out/$2.log" "$secs" && rc=0 || rc=$?
   BOOT_SECONDS=$(printf '%.1f' "$(echo "$(date +%s.%N) - $b0" | bc)")
+  return "$rc"
+}
+
+# --bench: one boot; the NMS-BENCH lines of the console are the result.
+run_bench() {
+  local rc=0 cmd
+  [ -n "${BENCH_SECS:-}" ] && cmd+="BENCH_SECS=$BENCH_SECS "
+  [ -n "${BENCH_PAIRS:-}" ] && cmd+="BENCH_PAIRS=$(q "$BENCH_PAIRS")"
+  boot_with "${cmd:-}bash scripts/vm/guest-bench.sh $bench" bench || rc=$?
+  vm_log "bench ($([ "${VM_BACKEND:-kernel}" = uvale ] && echo uvale || echo kernel netmap)," \
+    "$VM_KVER, $(nproc) host CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)):" \
+    "exit $rc in $BOOT_SECONDS s (console: $out/bench.log)"
+  tr -d '\r' <"$out/bench.log" | grep -a '^NMS-BENCH ' | sed 's/^NMS-BENCH /vm-test:   /' >&2
   return "$rc"
 }
 
@@ -219,12 +259,14 @@ main() {
   vm_require_tools
   [ -f "$VM_ROOT/build/libnmscript.so" ] ||
     vm_log "warning: build/libnmscript.so is missing: run 'make build' (make vm-test does it)"
-  [ "$suite" = deno ] && [ -z "$shell_cmd" ] && select_tests
+  [ "$suite" = deno ] && [ -z "$shell_cmd$bench" ] && select_tests
   layout_failed=0
-  [ "$layout" = 1 ] && [ -z "$shell_cmd" ] && layout_check
+  [ "$layout" = 1 ] && [ -z "$shell_cmd$bench" ] && layout_check
   prepare
   if [ -n "$shell_cmd" ]; then
     run_shell || rc=$?
+  elif [ -n "$bench" ]; then
+    run_bench || rc=$?
   elif [ "$suite" = deno ]; then
     run_deno || rc=$?
   else

@@ -7,6 +7,7 @@
 #   netmap-<key>.cpio.gz  /netmap: netmap.ko, netmap's C tools (+ libraries), utils/test_lib+tests
 #   deno-<key>.cpio       the Deno ELF binary at $VM_ROOT/node_modules/deno/deno (uncompressed:
 #                         the guest copies it faster than it could inflate it)
+#   tshark-<key>.cpio     tshark + dumpcap from the host, when a test needs them
 #   run.cpio.gz           the repository at its host path, vale_vlan.ko, /init
 #   cmd.cpio.gz           /nms/cmd, the command of one boot
 
@@ -111,6 +112,47 @@ vm_initrd_deno() { # -> VM_INITRD_DENO
   ln -s ../deno/deno "$w$VM_ROOT/node_modules/.bin/deno"
   ln -s "$VM_ROOT/node_modules/deno/deno" "$w/usr/local/bin/deno"
   vm_add_libs "$w" "$bin"
+  vm_cpio "$w" "$out"
+  rm -rf "$w"
+}
+
+# vm_initrd_tshark: tshark and dumpcap from the host (Debian 12's wireshark packages), their
+# libraries and /usr/share/wireshark, for tests that check captures with tshark
+# (tests/vlan_interop_test.ts on kernel netmap). Uncompressed, like the Deno piece: ~150 MB that
+# the guest copies faster than it could inflate. -> VM_INITRD_TSHARK (empty: no tshark on the host)
+vm_initrd_tshark() {
+  local ts dc key out w
+  VM_INITRD_TSHARK=
+  ts=$(command -v tshark || true) dc=$(command -v dumpcap || true)
+  if [ -z "$ts" ] || [ -z "$dc" ]; then
+    vm_log "warning: no tshark/dumpcap on the host: the guest runs without them" \
+      "(apt-get install tshark)"
+    return 0
+  fi
+  ts=$(readlink -f "$ts") dc=$(readlink -f "$dc")
+  key=$(vm_file_hash "${BASH_SOURCE[0]}" "$ts" "$dc" "$(ldd "$ts" | grep -o '/[^ ]*libwireshark[^ ]*' | head -n 1)")
+  out=$VM_CACHE/initrd/tshark-$key.cpio
+  VM_INITRD_TSHARK=$out
+  [ -f "$out" ] && return 0
+  mkdir -p "$VM_CACHE/initrd"
+  w=$(mktemp -d "$VM_CACHE/initrd/tshark.XXXXXX")
+  chmod 755 "$w" # the archive's "." is the guest's /
+  # at their host paths (tshark runs dumpcap from its own directory), on PATH via /usr/local/bin
+  mkdir -p "$w/usr/bin" "$w/usr/local/bin" "$w/usr/share"
+  cp "$ts" "$dc" "$w/usr/bin/"
+  # tshark takes ~5 s to load its dissectors under TCG before it captures, while a capture to
+  # a file (-i ... -w FILE, no -r) is dumpcap's work anyway: the guest's tshark hands those
+  # straight to dumpcap, which starts in well under a second. Reading (-r) is real tshark.
+  cat >"$w/usr/local/bin/tshark" <<'SHIM'
+#!/bin/sh
+# vm-test guest: captures to a file go straight to dumpcap (see scripts/vm/initrd.sh).
+case " $* " in *" -r "*) ;; *" -i "*" -w "*) exec /usr/bin/dumpcap "$@" ;; esac
+exec /usr/bin/tshark "$@"
+SHIM
+  chmod 755 "$w/usr/local/bin/tshark"
+  ln -s /usr/bin/dumpcap "$w/usr/local/bin/dumpcap"
+  vm_add_libs "$w" "$ts" "$dc"
+  [ -d /usr/share/wireshark ] && cp -a /usr/share/wireshark "$w/usr/share/"
   vm_cpio "$w" "$out"
   rm -rf "$w"
 }

@@ -6,12 +6,13 @@
 VM_MEM=${VM_MEM:-2G}
 VM_SMP=${VM_SMP:-2}
 VM_ACCEL=${VM_ACCEL:-tcg} # VM_ACCEL=kvm where /dev/kvm works
+VM_CPU=${VM_CPU:-max}     # QEMU's CPU model; Nehalem: no AVX, which TCG emulates slowly
 
 # vm_boot INITRD CONSOLE_LOG SECONDS
 vm_boot() {
   local initrd=$1 log=$2 secs=$3 rc
   set +e
-  timeout --foreground -k 5 "$secs" qemu-system-x86_64 -accel "$VM_ACCEL" -cpu max -smp "$VM_SMP" \
+  timeout --foreground -k 5 "$secs" qemu-system-x86_64 -accel "$VM_ACCEL" -cpu "$VM_CPU" -smp "$VM_SMP" \
     -m "$VM_MEM" -display none -monitor none -serial stdio -no-reboot -nodefaults \
     -kernel "$VM_KROOT/boot/vmlinuz-$VM_KVER" -initrd "$initrd" \
     -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init" </dev/null 2>&1 |
