@@ -3,7 +3,6 @@
 // Needs root, iproute2 and ping; skipped otherwise, with the reason.
 import assert from "node:assert/strict";
 import {
-  backendName,
   eth,
   type FramePattern,
   hasCommand,
@@ -237,14 +236,8 @@ await scenarios(
 
     "host rings alone (IFNAME^) leave the NIC out of netmap mode: the stack's reply takes the wire":
       async () => {
-        if (backendName() === "uvale") {
-          // netmap cuts the stack off per NIC ring (netmap_transmit sends a frame of the
-          // stack to the driver when its NIC TX ring is not in netmap mode; the generic
-          // adapter's rx handler lets a frame through when its NIC RX ring is not);
-          // uvale cuts the whole interface off for as long as any ring is open
-          console.log("skip on uvale: IFNAME^ alone cuts the stack off (differs from netmap)");
-          return;
-        }
+        // netmap decides per NIC ring (netmap_transmit: a frame of the stack goes to the
+        // driver while its NIC TX ring is not in netmap mode), and so does uvale
         await using scope = new TestScope("linux host only");
         const h = await hostSetup(scope, 4);
         using peer = openPort(`netmap:${h.peer}`);

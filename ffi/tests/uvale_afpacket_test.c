@@ -731,7 +731,8 @@ static void wire_echo(struct afp *wb, struct afp *wa, struct afp_host *h, struct
 /* echo requests injected with afp_host are answered by Linux in ns A; the
  * requests never reach the wire (vB) nor vA's WIRE socket; with DIVERT the
  * replies come back through the TAP instead of the wire; with CUTOFF as well,
- * echo requests from the wire reach vA's WIRE socket but not Linux */
+ * echo requests from the wire reach vA's WIRE socket but not Linux; flags
+ * added and removed by afp_host_set_flags act at once, the TAP staying */
 static void test_host(void)
 {
 	struct afp *wa = open_in(ns_a, "vA", AFP_SIDE_WIRE);
@@ -743,6 +744,7 @@ static void test_host(void)
 	struct afp_frag fg[2] = { { f, 14 }, { f + 14, 0 } };
 	struct afp_frag_frame fr = { fg, 2 };
 	char tap[IFNAMSIZ];
+	uint64_t inj0;
 	int st = 0;
 
 	CHECK_EQ(ns_sh(ns_a, ns_a, "ip addr add 10.98.0.1/24 dev vA && ip neigh replace "
@@ -761,24 +763,35 @@ static void test_host(void)
 		CHECK_EQ(afp_host_open("vA", 0, &again), -EBUSY);
 		afp_host_close(again);
 	}
-	for (int mode = 0; mode < 3; mode++) {
+	/* mode 0: TAP only; 1: reopened with DIVERT; 2: CUTOFF added and 3: both
+	 * removed by afp_host_set_flags, the TAP staying */
+	for (int mode = 0; mode < 4; mode++) {
 		struct echo_seen wire_a = { 0 }, stack_a = { 0 }, wire_b = { 0 }, div = { 0 };
 		long long end = now_ms() + 3000;
+		int diverting = mode == 1 || mode == 2;
 
-		if (mode >= 1) {
+		if (mode == 1) {
 			afp_host_close(h);
 			h = NULL;
 			CHECK(!tap_exists(tap, ns_a), "TAP %s removed by afp_host_close", tap);
-			CHECK_EQ(afp_host_open("vA", mode == 1 ? AFP_HOST_DIVERT :
-				 AFP_HOST_DIVERT | AFP_HOST_CUTOFF, &h), 0);
+			CHECK_EQ(afp_host_open("vA", AFP_HOST_DIVERT, &h), 0);
 			if (!h)
 				break;
+		} else if (mode >= 2) {
+			CHECK_EQ(afp_host_set_flags(h, 0x80), -EINVAL);
+			CHECK_EQ(afp_host_flags(h), mode == 2 ? AFP_HOST_DIVERT :
+				 AFP_HOST_DIVERT | AFP_HOST_CUTOFF);
+			CHECK_EQ(afp_host_set_flags(h, mode == 2 ? AFP_HOST_DIVERT | AFP_HOST_CUTOFF
+						      : 0), 0);
+			CHECK(tap_exists(tap, ns_a), "TAP %s kept by afp_host_set_flags", tap);
 		}
+		afp_host_get_stats(h, &hs);
+		inj0 = hs.injected;
 		for (uint16_t seq = 1; seq <= 3; seq++) {
 			fg[1].len = echo_request(f, seq) - 14;
 			CHECK_EQ(afp_host_inject(h, &fr, 1), 1);
 		}
-		while (now_ms() < end && (mode ? div.reply : stack_a.reply) < 3) {
+		while (now_ms() < end && (diverting ? div.reply : stack_a.reply) < 3) {
 			afp_rx_burst(wa, 64, on_echo, &wire_a);
 			afp_rx_burst(sa, 64, on_echo, &stack_a);
 			afp_rx_burst(wb, 64, on_echo, &wire_b);
@@ -789,12 +802,13 @@ static void test_host(void)
 		afp_rx_burst(wb, 64, on_echo, &wire_b);
 		afp_rx_burst(wa, 64, on_echo, &wire_a);
 		afp_host_get_stats(h, &hs);
-		CHECK_EQ(hs.injected, 3);
+		CHECK_EQ(hs.injected - inj0, 3);
 		CHECK_EQ(wire_a.req, 0); /* not seen as if from the wire */
 		CHECK_EQ(wire_b.req, 0); /* never on the wire */
-		if (mode == 0) {
+		if (!diverting) {
 			CHECK(stack_a.reply == 3, "Linux answered the injected requests: %u of 3",
 			      stack_a.reply);
+			CHECK_EQ(div.reply, 0);
 			CHECK_EQ(wire_b.reply, 3); /* not diverted: the replies leave too */
 		} else {
 			CHECK(div.reply == 3, "replies diverted to the TAP: %u of 3", div.reply);
@@ -809,6 +823,14 @@ static void test_host(void)
 			      at_a.req);
 			CHECK_EQ(div2.reply, 0); /* Linux heard nothing of the wire */
 			CHECK_EQ(back.reply, 0);
+		}
+		if (mode == 3) {
+			struct echo_seen at_a = { 0 }, div2 = { 0 }, back = { 0 };
+
+			wire_echo(wb, wa, h, &at_a, &div2, &back);
+			CHECK(back.reply == 3, "Linux answers the wire once CUTOFF is removed: %u "
+			      "of 3", back.reply);
+			CHECK_EQ(div2.reply, 0);
 		}
 	}
 	afp_host_close(h);

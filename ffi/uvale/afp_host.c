@@ -2,8 +2,9 @@
 /*
  * The host stack side of an interface (afpacket.h, docs/afpacket.md): a TAP
  * device whose ingress is redirected into the interface's ingress by an eBPF
- * program on the TAP's tcx hook, and optionally a program on the interface's
- * tcx egress hook that diverts the stack's output to the TAP.
+ * program on the TAP's tcx hook, and, as afp_host_set_flags() asks, a program
+ * on the interface's tcx egress hook that diverts the stack's output to the
+ * TAP and one on its tcx ingress hook that keeps the wire from the stack.
  *
  * The programs, written out by hand (they are a handful of instructions, so
  * no compiler or loader library is needed):
@@ -67,6 +68,7 @@ struct afp_host {
 	int prog_in, link_in;   /* TAP ingress -> interface ingress */
 	int prog_out, link_out; /* interface egress -> TAP (-1 unless DIVERT) */
 	int prog_cut, link_cut; /* interface ingress: drop the wire (-1 unless CUTOFF) */
+	unsigned flags;         /* AFP_HOST_DIVERT | AFP_HOST_CUTOFF now in effect */
 	int ifindex, tapindex;
 	uint32_t mtu;
 	char ifname[IFNAMSIZ], tapname[IFNAMSIZ];
@@ -207,6 +209,49 @@ static int attach_cutoff(struct afp_host *h)
 	return 0;
 }
 
+/* closes a program and its link (the link first: the hook is free again) */
+static void detach(int *prog, int *link)
+{
+	if (*link >= 0)
+		close(*link);
+	if (*prog >= 0)
+		close(*prog);
+	*prog = *link = -1;
+}
+
+int afp_host_set_flags(struct afp_host *h, unsigned flags)
+{
+	unsigned add = flags & ~h->flags;
+	int err = 0;
+
+	if (flags & ~(AFP_HOST_DIVERT | AFP_HOST_CUTOFF))
+		return nms_fail(EINVAL, "afp_host_set_flags %s: unknown flags 0x%x", h->ifname,
+				flags);
+	if (add & AFP_HOST_DIVERT)
+		err = attach_divert(h);
+	if (!err && (add & AFP_HOST_CUTOFF))
+		err = attach_cutoff(h);
+	if (err) {
+		/* all or nothing: what this call added goes again */
+		if (add & AFP_HOST_DIVERT)
+			detach(&h->prog_out, &h->link_out);
+		if (add & AFP_HOST_CUTOFF)
+			detach(&h->prog_cut, &h->link_cut);
+		return err;
+	}
+	if (!(flags & AFP_HOST_DIVERT))
+		detach(&h->prog_out, &h->link_out);
+	if (!(flags & AFP_HOST_CUTOFF))
+		detach(&h->prog_cut, &h->link_cut);
+	h->flags = flags;
+	return 0;
+}
+
+unsigned afp_host_flags(const struct afp_host *h)
+{
+	return h->flags;
+}
+
 /* ---- the TAP --------------------------------------------------------------- */
 
 static int tap_ioctl(struct afp_host *h, unsigned long req, struct ifreq *ifr, const char *what)
@@ -296,7 +341,8 @@ int afp_host_open(const char *ifname, unsigned flags, struct afp_host **out)
 			       ifname);
 	else
 		err = afp_get_mtu(ifname, &h->mtu);
-	if (!err && (flags & AFP_HOST_DIVERT)) {
+	if (!err) {
+		/* always: afp_host_set_flags may add the divert later */
 		h->rxbuf = malloc(HOST_RXBUF);
 		if (h->rxbuf == NULL)
 			err = nms_fail(ENOMEM, "afp_host_open %s: out of memory", ifname);
@@ -305,10 +351,8 @@ int afp_host_open(const char *ifname, unsigned flags, struct afp_host **out)
 		err = make_tap(h);
 	if (!err)
 		err = attach_inject(h);
-	if (!err && (flags & AFP_HOST_DIVERT))
-		err = attach_divert(h);
-	if (!err && (flags & AFP_HOST_CUTOFF))
-		err = attach_cutoff(h);
+	if (!err)
+		err = afp_host_set_flags(h, flags);
 	if (err) {
 		afp_host_close(h);
 		return err;
@@ -319,21 +363,14 @@ int afp_host_open(const char *ifname, unsigned flags, struct afp_host **out)
 
 void afp_host_close(struct afp_host *h)
 {
-	int fds[7];
-
 	if (h == NULL)
 		return;
 	/* links first: the interface's hooks are restored before the TAP goes */
-	fds[0] = h->link_cut;
-	fds[1] = h->prog_cut;
-	fds[2] = h->link_out;
-	fds[3] = h->prog_out;
-	fds[4] = h->link_in;
-	fds[5] = h->prog_in;
-	fds[6] = h->tap;
-	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	detach(&h->prog_cut, &h->link_cut);
+	detach(&h->prog_out, &h->link_out);
+	detach(&h->prog_in, &h->link_in);
+	if (h->tap >= 0)
+		close(h->tap);
 	free(h->rxbuf);
 	free(h);
 }

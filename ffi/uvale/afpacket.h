@@ -137,12 +137,14 @@ void afp_get_stats(struct afp *afp, struct afp_stats *st);
  *
  * With AFP_HOST_DIVERT a second program on the interface's tcx egress hook
  * sends what the local stack transmits to the TAP instead of the wire (frames
- * the engine sends, marked by SO_MARK, pass): the stack is cut off from the
- * wire as netmap cuts it off, and afp_host_rx_burst() reads its frames.
+ * the engine sends, marked by SO_MARK, pass), and afp_host_rx_burst() reads
+ * them: netmap does this while a NIC TX ring is in netmap mode.
  * With AFP_HOST_CUTOFF a third program on the interface's tcx ingress hook
  * drops every received frame but those injected through the TAP: the stack
  * no longer hears the wire (packet sockets, the engine's included, still do:
- * they see a frame before that hook). DIVERT | CUTOFF is netmap mode.
+ * they see a frame before that hook); netmap does this while a NIC RX ring
+ * is in netmap mode. Both are links of their own, added and removed by
+ * afp_host_set_flags() while the TAP stays.
  *
  * Everything is held by file descriptors (a non-persistent TAP, programs
  * attached through bpf links): afp_host_close(), or the process dying even
@@ -150,8 +152,8 @@ void afp_get_stats(struct afp *afp, struct afp_stats *st);
  * and CAP_BPF (root) and Linux >= 6.6 (tcx).
  */
 #define AFP_HOST_MARK   0x6e6d7379u /* skb->mark of frames injected into the stack */
-#define AFP_HOST_DIVERT 0x1u        /* afp_host_open: also divert the stack's output */
-#define AFP_HOST_CUTOFF 0x2u        /* afp_host_open: the stack hears only injected frames */
+#define AFP_HOST_DIVERT 0x1u        /* the stack's output goes to the TAP, not the wire */
+#define AFP_HOST_CUTOFF 0x2u        /* the stack hears only injected frames */
 
 struct afp_host_stats {
 	uint64_t injected;     /* frames handed to the stack */
@@ -166,6 +168,12 @@ struct afp_host;
  * tcx or eBPF), ENOMEM. */
 int afp_host_open(const char *ifname, unsigned flags, struct afp_host **out);
 void afp_host_close(struct afp_host *h);
+/* Makes AFP_HOST_DIVERT and AFP_HOST_CUTOFF exactly those of flags, adding or
+ * removing the hooks' programs; all or nothing (on failure the flags before
+ * the call stay). Must run in the interface's network namespace. Errors:
+ * EINVAL (unknown flags), EPERM, EOPNOTSUPP, as afp_host_open. */
+int afp_host_set_flags(struct afp_host *h, unsigned flags);
+unsigned afp_host_flags(const struct afp_host *h);
 /* the TAP's fd: POLLIN when diverted frames wait (AFP_HOST_DIVERT) */
 int afp_host_fd(const struct afp_host *h);
 const char *afp_host_tapname(const struct afp_host *h);

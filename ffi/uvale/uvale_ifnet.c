@@ -18,14 +18,21 @@
  *            to the stack; attached, it sends what the switch delivered to
  *            the port's rx ring 0.
  *
- * Netmap mode: while the port exists (registered or attached) the interface
- * is cut off from its host stack, as netmap does it: an afp_host opened with
- * AFP_HOST_DIVERT | AFP_HOST_CUTOFF diverts what the stack transmits to the
- * TAP (the host rx ring, or nowhere) and drops what arrives from the wire
- * before the stack sees it; only host tx frames reach the stack. Where that
- * cannot be set up (no root, no tcx), the daemon says so once and falls back
- * to a STACK socket: copies of the stack's output, and the stack stays on the
- * wire.
+ * Netmap mode is per ring, as in netmap (netmap_transmit, generic_rx_handler):
+ * while the port exists an afp_host (the TAP) hands host tx frames to the
+ * stack, and its flags follow the rings (cut_sync, on every release of the
+ * interface's lock by the daemon, so after every regif, unregif, attach and
+ * detach):
+ *   AFP_HOST_DIVERT while NIC tx ring 0 has a user or the port is on a
+ *     switch: what the stack transmits goes to the TAP (the host rx ring, or
+ *     nowhere), not the wire. Otherwise it goes to the wire and the host rx
+ *     ring gets nothing (host rings alone: netmap:IFNAME^).
+ *   AFP_HOST_CUTOFF while NIC rx ring 0 has a user or the port is on a
+ *     switch: the stack no longer hears the wire, only host tx frames.
+ * Where the TAP cannot be set up (no root, no tcx), the daemon says so once
+ * and falls back to a STACK socket: the stack stays on the wire both ways,
+ * the host rx ring gets copies of its frames while it would be diverted, and
+ * host tx frames are dropped.
  *
  * A pump holds the interface's lock while it touches rings; the daemon takes
  * it around every change of the port's rings (regif, unregif, attach,
@@ -80,7 +87,8 @@ struct ifnet {
 	struct afp_host *host; /* the TAP into the stack (afp_host_open), or NULL */
 	int host_warned;
 	uint32_t twin, twin_gen; /* ROLE_NIC with -h: the host port, UV_NOPORT */
-	int cut;         /* ROLE_NIC: host is DIVERT | CUTOFF, for the engine's life */
+	_Atomic unsigned want; /* ROLE_NIC: AFP_HOST_* the rings ask for (cut_sync) */
+	int cut_warned;  /* ROLE_NIC: a failed afp_host_set_flags was logged */
 	_Atomic int lent; /* ROLE_NIC: the host port reads host's TAP (-h) */
 	struct ifnet *lender; /* ROLE_HOST: the NIC, whose host this one borrows */
 	int borrowed;    /* ROLE_HOST: host belongs to lender */
@@ -285,16 +293,22 @@ int uv_ifnet_lookup(struct uv_req *r, const char *ifname, int create, struct uv_
 	return 0;
 }
 
+static void cut_sync(struct ifnet *f, struct uv_port *p);
+
 void uv_ifnet_lock(struct uv_port *p)
 {
 	if (p->kind == UV_KIND_AFPACKET)
 		pthread_mutex_lock(&ifnet_of(p)->lk);
 }
 
+/* the daemon takes the lock around every change of p's rings: the stack's
+ * cut follows them before it is released */
 void uv_ifnet_unlock(struct uv_port *p)
 {
-	if (p->kind == UV_KIND_AFPACKET)
+	if (p->kind == UV_KIND_AFPACKET) {
+		cut_sync(ifnet_of(p), p);
 		pthread_mutex_unlock(&ifnet_of(p)->lk);
+	}
 }
 
 /* ---- ring helpers (as the client's data path reads slots) ---------------------- */
@@ -387,32 +401,6 @@ static uint32_t send_slots(struct ifnet *f, struct uv_port *p, struct uv_kring *
 	return done > 0 ? end[done - 1] : from;
 }
 
-/*
- * The TAP that hands host tx frames to the stack exists while the host tx
- * ring has a user: made on first use, removed when the last user is gone
- * (seen within IDLE_MS). The TX pump runs in the interface's namespace. If it
- * cannot be made, host tx frames are dropped and counted, as before.
- */
-static void host_tap(struct ifnet *f, struct uv_port *p, int wanted)
-{
-	int err;
-
-	if (f->cut)
-		return; /* netmap mode: the TAP lives as long as the engine */
-	if (!wanted && f->host != NULL) {
-		afp_host_close(f->host);
-		f->host = NULL;
-		f->host_warned = 0;
-	} else if (wanted && f->host == NULL && !f->host_warned) {
-		err = afp_host_open(f->realname, 0, &f->host);
-		if (err) {
-			f->host_warned = 1;
-			fprintf(stderr, "uvaled: %s: frames written to the host tx ring are dropped: "
-				"%s\n", p->ifname, nms_last_error());
-		}
-	}
-}
-
 /* registered: the user's tx rings. 1 if frames are left */
 static int tx_user(struct ifnet *f, struct uv_port *p, int *full)
 {
@@ -437,7 +425,6 @@ static int tx_user(struct ifnet *f, struct uv_port *p, int *full)
 		}
 	}
 	ring = usable(p, hk);
-	host_tap(f, p, ring != NULL);
 	if (ring != NULL) {
 		uint32_t hc = atomic_load(&hk->hwcur);
 		uint32_t head = atomic_load_explicit(&hk->xmit_head, memory_order_acquire);
@@ -569,7 +556,14 @@ static void drain(struct afp *a, struct afp_host *h)
  * vale-ctl -h reads them itself (afp_host_rx_burst only on f->host) */
 static struct afp_host *stack_tap(struct ifnet *f)
 {
-	return f->cut && !atomic_load(&f->lent) ? f->host : NULL;
+	return !atomic_load(&f->lent) ? f->host : NULL;
+}
+
+/* ROLE_NIC: the stack's frames belong on the host rx ring (netmap_transmit:
+ * only while the NIC tx ring they would take is in netmap mode) */
+static int diverted(struct ifnet *f)
+{
+	return (atomic_load(&f->want) & AFP_HOST_DIVERT) != 0;
 }
 
 struct fill {
@@ -714,7 +708,13 @@ static void *rx_pump(void *arg)
 			wire_full = host_full = 0;
 		} else {
 			wire_full = rx_user(f, p, f->wire, NULL, &p->kr[UV_RX][0]);
-			host_full = rx_user(f, p, f->stack, tap, &p->kr[UV_RX][p->nrx]);
+			if (diverted(f)) {
+				host_full = rx_user(f, p, f->stack, tap, &p->kr[UV_RX][p->nrx]);
+			} else {
+				/* the stack is on the wire: nothing for the host rx ring */
+				drain(f->stack, tap);
+				host_full = 0;
+			}
 		}
 		pthread_mutex_unlock(&f->lk);
 	}
@@ -733,7 +733,8 @@ static void engine_close(struct ifnet *f)
 		afp_host_close(f->host); /* the interface's hooks are restored */
 	f->wire = f->stack = NULL;
 	f->host = NULL;
-	f->cut = f->borrowed = 0;
+	f->borrowed = 0;
+	atomic_store(&f->want, 0);
 	if (f->stopfd >= 0)
 		close(f->stopfd);
 	f->stopfd = -1;
@@ -741,28 +742,80 @@ static void engine_close(struct ifnet *f)
 	f->cells = NULL;
 }
 
+/* the AFP_HOST_* flags that p's rings ask for (see the top of this file) */
+static unsigned want_flags(const struct uv_port *p)
+{
+	unsigned fl = 0;
+
+	if (p->bdg >= 0)
+		return AFP_HOST_DIVERT | AFP_HOST_CUTOFF;
+	if (!p->krings_ok)
+		return 0;
+	for (uint32_t i = 0; i < p->ntx; i++)
+		if (p->kr[UV_TX][i].users)
+			fl |= AFP_HOST_DIVERT;
+	for (uint32_t i = 0; i < p->nrx; i++)
+		if (p->kr[UV_RX][i].users)
+			fl |= AFP_HOST_CUTOFF;
+	return fl;
+}
+
+static int call_set_flags(void *arg)
+{
+	struct ns_call *c = arg;
+	int err = afp_host_set_flags(c->host, c->hflags);
+
+	if (err)
+		snprintf(c->msg, sizeof(c->msg), "%s", nms_last_error());
+	return -err;
+}
+
 /*
- * Netmap mode for a NIC port: the host stack cut off from the interface (see
- * the top of this file). 0, or an errno with the reason in c->msg, once said
- * in the daemon's log (the daemon's main thread only).
+ * ROLE_NIC: the TAP's hooks made to match p's rings (the daemon's main thread,
+ * f->lk held). On failure the hooks stay as they were and the daemon says so
+ * once per engine; the host rx ring then follows f->want all the same.
  */
-static int cut_off(struct uv_req *r, struct ifnet *f, struct ns_call *c)
+static void cut_sync(struct ifnet *f, struct uv_port *p)
+{
+	struct ns_call c = { .ifname = f->realname };
+	unsigned fl = want_flags(p);
+
+	if (!f->running || f->role != ROLE_NIC)
+		return;
+	atomic_store(&f->want, fl);
+	if (f->host == NULL || afp_host_flags(f->host) == fl)
+		return;
+	c.host = f->host;
+	c.hflags = fl;
+	if (in_ns(NULL, f->nsfd, call_set_flags, &c) != 0 && !f->cut_warned) {
+		f->cut_warned = 1;
+		fprintf(stderr, "uvaled: %s: cannot change what is cut off the host stack: %s\n",
+			f->realname, c.msg[0] ? c.msg : "cannot enter its network namespace");
+	}
+}
+
+/*
+ * ROLE_NIC: the TAP into the stack, with the hooks p's rings ask for now. 0,
+ * or an errno with the reason in c->msg, once said in the daemon's log (the
+ * daemon's main thread only).
+ */
+static int host_open(struct uv_req *r, struct ifnet *f, struct uv_port *p, struct ns_call *c)
 {
 	static int said;
 	int err;
 
-	c->hflags = AFP_HOST_DIVERT | AFP_HOST_CUTOFF;
+	c->hflags = want_flags(p);
+	atomic_store(&f->want, c->hflags);
 	err = in_ns(r, f->nsfd, call_host_open, c);
 	if (!err) {
 		f->host = c->host;
-		f->cut = 1;
 		return 0;
 	}
 	if (!said) {
 		said = 1;
-		fprintf(stderr, "uvaled: %s: netmap mode cannot cut the host stack off the "
-			"interface (%s); it keeps its wire, the host rx ring gets copies of its "
-			"frames (said once for all interfaces)\n", f->realname, c->msg);
+		fprintf(stderr, "uvaled: %s: no TAP into the host stack (%s); the stack keeps "
+			"its wire, the host rx ring gets copies of its frames, host tx frames are "
+			"dropped (said once for all interfaces)\n", f->realname, c->msg);
 	}
 	c->msg[0] = '\0';
 	return err;
@@ -777,7 +830,8 @@ int uv_ifnet_start(struct uv_req *r, struct uv_port *p)
 
 	if (f->running)
 		return 0;
-	if (f->role == ROLE_HOST && f->lender != NULL && f->lender->cut) {
+	if (f->role == ROLE_HOST && f->lender != NULL && f->lender->host != NULL &&
+	    (afp_host_flags(f->lender->host) & AFP_HOST_DIVERT)) {
 		/* vale-ctl -h on a NIC in netmap mode: its TAP is this port's */
 		pthread_mutex_lock(&f->lender->lk);
 		atomic_store(&f->lender->lent, 1);
@@ -794,7 +848,8 @@ int uv_ifnet_start(struct uv_req *r, struct uv_port *p)
 	}
 	if (!err && f->role == ROLE_NIC) {
 		f->wire = wire.afp;
-		if (cut_off(r, f, &stack) != 0) {
+		f->cut_warned = 0;
+		if (host_open(r, f, p, &stack) != 0) {
 			err = in_ns(r, f->nsfd, call_open, &stack);
 			if (!err)
 				f->stack = stack.afp;
