@@ -250,7 +250,11 @@ export {
   netmapTest,
   type NetmapTestContext,
   type NetmapTestInfo,
+  runNetmapSuite,
+  type RunSuiteOptions,
   SkipError,
+  SUITE_IN_PROCESS_ENV,
+  type SuiteSummary,
   XfailError,
   type XfailOptions,
 } from "./src/testing/suite.ts";

@@ -7,10 +7,13 @@
 #   pktgen      netmap's C pkt-gen and pkt-gen.ts (bin/pkt-gen), 60-byte frames, on a netmap pipe
 #               and a VALE pair: C tx -> C rx, then TS tx -> TS rx, then the crossed pairs
 #   suite-c     netmap's utils/tests with its bash library and C functional (guest-netmap.sh c)
-#   suite-deno  the ported suite, one `deno test` process (tests/testing_netmap_suite_test.ts)
+#   suite-deno  the ported suite in ONE Deno process (tests/netmap/run_all.ts): one start-up
+#   suite-deno-child  the ported suite as `deno test` runs it by default: a `deno run` child per
+#               test (tests/testing_netmap_suite_test.ts), one Deno start-up per test
 #   deno-start  Deno's start-up: `deno eval 0`, three times (what each test child pays)
 # suite-c and suite-deno do not share a boot well: netmap's tests leave persistent ports and their
-# switches behind (netmap#882), which keep netmap loaded and fill its 8 switches.
+# switches behind (netmap#882), which keep netmap loaded and fill its 8 switches (the ported tests
+# leave theirs on one shared switch, vale882, so suite-deno and suite-deno-child do share a boot).
 # BENCH_SECS (default 5) is the sending time of one pktgen run; BENCH_PAIRS (default
 # "c:c ts:ts c:ts ts:c", rx:tx) chooses the pktgen pairs.
 # Every process is bounded: rx and tx run under `timeout`, and the sender gets -n as well.
@@ -127,12 +130,39 @@ part_suite_c() {
 }
 
 part_suite_deno() {
+  local t0 rc first=''
+  t0=$(centis)
+  # one Deno start-up for the whole suite; the time to the first test's result line is the
+  # start-up plus the first test (a few ms)
+  deno run -P=test --no-check tests/netmap/run_all.ts 2>&1 | {
+    while IFS= read -r line; do
+      if [ -z "$first" ] && [[ $line == TEST:* ]]; then
+        first=$(secs_since "$t0")
+        echo "# first result after $first s"
+      fi
+      printf '%s\n' "$line"
+    done
+  }
+  rc=${PIPESTATUS[0]}
+  printf 'NMS-BENCH suite-deno ported-suite-one-process seconds=%s exit=%s switches-left=%s\n' \
+    "$(secs_since "$t0")" "$rc" "$(switches)"
+}
+
+# switches: how many VALE switches netmap still has (the bridge_idx values of `vale-ctl`'s
+# list: ports renamed by netmap#882 are listed under their bare names, their switch by index)
+switches() {
+  /netmap/bin/vale-ctl 2>/dev/null | sed -n 's/.* bridge_idx \([0-9]*\) .*/\1/p' | sort -u | grep -c .
+}
+
+part_suite_deno_child() {
   local t0 rc
   t0=$(centis)
-  # one Deno start-up for the whole suite; through a pipe for a plain report
+  # one `deno test` process that starts a `deno run` child per test; through a pipe for a
+  # plain report
   deno test -P=test --no-check tests/testing_netmap_suite_test.ts 2>&1 | cat
   rc=${PIPESTATUS[0]}
-  printf 'NMS-BENCH suite-deno ported-suite seconds=%s exit=%s\n' "$(secs_since "$t0")" "$rc"
+  printf 'NMS-BENCH suite-deno-child ported-suite-child-per-test seconds=%s exit=%s\n' \
+    "$(secs_since "$t0")" "$rc"
 }
 
 part_deno_start() {
@@ -154,8 +184,10 @@ for part in ${1//,/ }; do
     pktgen) part_pktgen ;;
     suite-c) part_suite_c ;;
     suite-deno) part_suite_deno ;;
+    suite-deno-child) part_suite_deno_child ;;
     deno-start) part_deno_start ;;
-    *) echo "bench: unknown part '$part' (pktgen, suite-c, suite-deno, deno-start)" && exit 2 ;;
+    *) echo "bench: unknown part '$part' (pktgen, suite-c, suite-deno, suite-deno-child," \
+      "deno-start)" && exit 2 ;;
   esac
 done
 rm -rf "$tmp"

@@ -275,11 +275,45 @@ async function runFailureActions(
   }
 }
 
+/** A test's outcome: its status and, for a failure, the error. */
+interface Outcome {
+  status: keyof typeof EXIT;
+  error?: unknown;
+}
+
+/** Runs `body`, failing with a clear error when it has not settled after `ms` (0: no limit). */
+async function withTimeout(
+  title: string,
+  ms: number,
+  body: () => void | Promise<void>,
+): Promise<void> {
+  if (ms <= 0) return await body();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `${title} did not finish within ${ms / 1000} s: a wait without a timeout? ` +
+              "(its fixtures are removed now; run the test alone to see where it stops)",
+          ),
+        ),
+      ms,
+    );
+  });
+  try {
+    await Promise.race([Promise.resolve().then(body), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function runOnce(
   info: NetmapTestInfo,
   params: SendRecvParams,
   body: (t: NetmapTestContext) => void | Promise<void>,
-): Promise<{ status: keyof typeof EXIT; error?: unknown }> {
+  timeoutMs = 0,
+): Promise<Outcome> {
   const title = `${info.id}_${info.name}`;
   const failureActions: ((e: unknown) => void | Promise<void>)[] = [];
   const scope = new TestScope(title);
@@ -310,7 +344,7 @@ async function runOnce(
   let error: unknown;
   try {
     backend = backendName();
-    await body(ctx);
+    await withTimeout(title, timeoutMs, () => body(ctx));
   } catch (e) {
     if (e instanceof SkipError) {
       status = "skip";
@@ -411,10 +445,156 @@ function stopOwnDaemon(): void {
   }
 }
 
+/** Labels of the result line, as the kselftest net scripts print them. */
+const LABELS = { pass: "[ OK ]", skip: "[SKIP]", xfail: "[XFAIL]", fail: "[FAIL]" } as const;
+
+/** Prints a test's error (if any) and its result line "TEST: title (purpose) [ OK ] 12 ms". */
+function printResult(info: NetmapTestInfo, outcome: Outcome, ms: number): void {
+  const { status, error } = outcome;
+  if (error) console.error(error instanceof Error ? error.stack ?? error.message : error);
+  const title = `${info.id}_${info.name}`;
+  console.log(`TEST: ${title} (${info.purpose}) ${LABELS[status]} ${ms.toFixed(0)} ms`);
+}
+
+/** A test defined with {@linkcode netmapTest} by a module that is not the main module. */
+interface RegisteredTest {
+  info: NetmapTestInfo;
+  body: (t: NetmapTestContext) => void | Promise<void>;
+}
+
+/** Every test defined by an imported module, in import order (see runNetmapSuite()). */
+const registered: RegisteredTest[] = [];
+
+/**
+ * Environment variable: "1" makes the `deno test` collection of netmap tests run each test in
+ * the `deno test` process instead of a child per test (one Deno start-up for the whole suite;
+ * the tests then share the backend: one kernel netmap, or the one uvale daemon of the process).
+ *
+ * @example
+ * ```ts
+ * import { SUITE_IN_PROCESS_ENV } from "./suite.ts";
+ * console.log(`${SUITE_IN_PROCESS_ENV}=1 deno test -P=test tests/testing_netmap_suite_test.ts`);
+ * ```
+ */
+export const SUITE_IN_PROCESS_ENV = "NMSCRIPT_SUITE_IN_PROCESS";
+
+/** How long one test may run in-process before it counts as failed and the next one starts. */
+const IN_PROCESS_TIMEOUT_MS = CHILD_TIMEOUT_MS;
+
+/**
+ * Counts of an in-process suite run, as kselftest's "# Totals" line has them.
+ *
+ * @example
+ * ```ts
+ * import type { SuiteSummary } from "./suite.ts";
+ * const s: SuiteSummary = { pass: 3, fail: 0, xfail: 1, skip: 0, exitCode: 0, ms: 812 };
+ * if (s.fail !== 0) throw new Error("failed");
+ * ```
+ */
+export interface SuiteSummary {
+  /** Tests that passed. */
+  pass: number;
+  /** Tests that failed (including leaks, timeouts and stray rejections). */
+  fail: number;
+  /** Tests that hit a known bug of the backend (counted as passing). */
+  xfail: number;
+  /** Tests skipped. */
+  skip: number;
+  /** 1 when a test failed, 4 (skip) when every test was skipped, else 0. */
+  exitCode: number;
+  /** Wall time of the run, in milliseconds. */
+  ms: number;
+}
+
+/**
+ * Options of {@linkcode runNetmapSuite}.
+ *
+ * @example
+ * ```ts
+ * import type { RunSuiteOptions } from "./suite.ts";
+ * const opts: RunSuiteOptions = { match: ["021", "send_rec"], timeoutMs: 30_000 };
+ * ```
+ */
+export interface RunSuiteOptions {
+  /** Run only the tests whose "NNN_name" contains one of these (default: all). */
+  match?: string[];
+  /** Limit of one test in milliseconds (default 60 s; 0: none). */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs every test registered by the imported test modules, one after the other in this
+ * process, and prints a "TEST: ..." line per test and kselftest's "# Totals" line. A test that
+ * fails, throws, times out, leaks or leaves a rejected promise behind is reported as [FAIL] and
+ * the next one runs; each test keeps its scope's leak check and its failure artifacts.
+ *
+ * @example Run the ported suite in one process
+ * ```ts ignore
+ * import { runNetmapSuite } from "./suite.ts";
+ * await import("../../tests/netmap/021_send_rec_ephemeral_vale_ports.ts");
+ * const summary = await runNetmapSuite();
+ * Deno.exit(summary.exitCode);
+ * ```
+ *
+ * @param options Which tests, and the limit of one test.
+ * @returns The counts and the exit code.
+ */
+export async function runNetmapSuite(options: RunSuiteOptions = {}): Promise<SuiteSummary> {
+  const started = performance.now();
+  const match = options.match ?? [];
+  const tests = registered.filter(({ info }) =>
+    match.length === 0 || match.some((m) => `${info.id}_${info.name}`.includes(m))
+  );
+  const counts = { pass: 0, fail: 0, xfail: 0, skip: 0 };
+  // A promise a test forgot and that rejects later must not end the process: it fails the
+  // test running when it shows up.
+  const stray: unknown[] = [];
+  const onRejection = (e: PromiseRejectionEvent): void => {
+    e.preventDefault();
+    stray.push(e.reason);
+  };
+  globalThis.addEventListener("unhandledrejection", onRejection);
+  console.log(`# ${tests.length} tests in one process (started ${started.toFixed(0)} ms ago)`);
+  try {
+    for (const { info, body } of tests) {
+      const t0 = performance.now();
+      let outcome: Outcome;
+      try {
+        const params = parseSendRecvArgs([], info.defaults ?? {});
+        outcome = await runOnce(info, params, body, options.timeoutMs ?? IN_PROCESS_TIMEOUT_MS);
+      } catch (e) {
+        outcome = { status: "fail", error: e };
+      }
+      // Let rejections of this test surface before it is counted.
+      await new Promise((r) => setTimeout(r, 0));
+      if (stray.length > 0) {
+        const reasons = stray.splice(0).map((r) => (r instanceof Error ? r.message : String(r)));
+        const error = new Error(`unhandled promise rejection: ${reasons.join("; ")}`);
+        if (outcome.status === "fail") console.error(`# also: ${error.message}`);
+        else outcome = { status: "fail", error };
+      }
+      printResult(info, outcome, performance.now() - t0);
+      counts[outcome.status]++;
+    }
+  } finally {
+    globalThis.removeEventListener("unhandledrejection", onRejection);
+  }
+  const ms = performance.now() - started;
+  console.log(
+    `# Totals: pass:${counts.pass} fail:${counts.fail} xfail:${counts.xfail} xpass:0 ` +
+      `skip:${counts.skip} error:0 (${(ms / 1000).toFixed(1)} s)`,
+  );
+  const allSkipped = tests.length > 0 && counts.skip === tests.length;
+  const exitCode = counts.fail > 0 ? EXIT.fail : allSkipped ? EXIT.skip : EXIT.pass;
+  return { ...counts, exitCode, ms };
+}
+
 /**
  * Defines a netmap test. Pass `import.meta` of the test file: when the file is
  * the main module it runs at once and exits with the kselftest code; under
- * `deno test` it registers a `Deno.test`.
+ * `deno test` it registers a `Deno.test` (a child per test, or in this process when
+ * NMSCRIPT_SUITE_IN_PROCESS=1); imported by a runner, it is also registered for
+ * {@linkcode runNetmapSuite}.
  *
  * @example A minimal test
  * ```ts ignore
@@ -448,26 +628,25 @@ export function netmapTest(
       Deno.exit(0);
     }
     const started = performance.now();
-    runOnce(info, params, body).then(({ status, error }) => {
-      if (error) console.error(error instanceof Error ? error.stack ?? error.message : error);
-      const labels = { pass: "[ OK ]", skip: "[SKIP]", xfail: "[XFAIL]", fail: "[FAIL]" } as const;
-      const label = labels[status];
-      const ms = (performance.now() - started).toFixed(0);
-      console.log(`TEST: ${title} (${info.purpose}) ${label} ${ms} ms`);
-      Deno.exit(EXIT[status]);
+    runOnce(info, params, body).then((outcome) => {
+      printResult(info, outcome, performance.now() - started);
+      Deno.exit(EXIT[outcome.status]);
     });
     return;
   }
+  registered.push({ info, body });
   const file = new URL(meta.url);
+  // Imported from a URL (no file to run as a child) or asked for: run in this process.
+  const inProcess = file.protocol !== "file:" || Deno.env.get(SUITE_IN_PROCESS_ENV) === "1";
   Deno.test({
     name: `${title}: ${info.purpose}`,
     fn: async () => {
-      if (file.protocol !== "file:") {
-        // Imported from a URL: run in this process.
+      if (inProcess) {
         const { status, error } = await runOnce(
           info,
           parseSendRecvArgs([], info.defaults ?? {}),
           body,
+          IN_PROCESS_TIMEOUT_MS,
         );
         if (status === "fail") throw error;
         return;

@@ -9,8 +9,8 @@
 // failure ([XFAIL], exit 2); on uvale it checks the correct behaviour.
 import { NetmapError } from "../../src/errors.ts";
 import { valeList } from "../../src/vale.ts";
-import { netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
-import { detachChecked, xfailIfBug882 } from "./_lib.ts";
+import { netmapTest, persistentPort } from "../../src/testing/mod.ts";
+import { bug882Switch, detachChecked, xfailIfBug882 } from "./_lib.ts";
 
 netmapTest(import.meta, {
   id: "002",
@@ -18,7 +18,7 @@ netmapTest(import.meta, {
   purpose: "a persistent VALE port opened with /x refuses every other open (EBUSY)",
   defaults: { len: 274, fill: "c" },
 }, (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = bug882Switch(t); // shared on kernel: #882 keeps it alive
   const v0 = persistentPort({ scope: t.scope, attach: [sw] });
   const holder = v0.openVia(sw, "/x");
   for (const suffix of ["", "/x"]) {

@@ -2,8 +2,9 @@
 // buffers, v0 and v1 receive.
 // On kernel netmap the final detach fails with ENXIO (luigirizzo/netmap#882: the open renames
 // the persistent port); the test recognises exactly that and ends as an expected failure.
-import { netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
+import { netmapTest, persistentPort } from "../../src/testing/mod.ts";
 import {
+  bug882Switch,
   deliver,
   detachChecked,
   eventFrames,
@@ -17,7 +18,7 @@ netmapTest(import.meta, {
   purpose: "frames sent from extra buffers of a persistent VALE port reach the other ports",
   defaults: { len: 274, fill: "c" },
 }, async (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = bug882Switch(t); // shared on kernel: #882 keeps it alive
   const [p0, p1, p2] = [0, 1, 2].map(() => persistentPort({ scope: t.scope, attach: [sw] }));
   const [v0, v1] = [p0.openVia(sw), p1.openVia(sw)];
   const v2 = p2.openVia(sw, "", { extraBuffers: EXTRA_BUFFERS });

@@ -1,8 +1,8 @@
 // 013: an RX copy monitor (/r) sees the frames a persistent VALE port receives, and the port still gets them.
 // On kernel netmap the final detach fails with ENXIO (luigirizzo/netmap#882: the open renames
 // the persistent port); the test recognises exactly that and ends as an expected failure.
-import { expect, monitor, netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
-import { ARRIVAL_MS, deliver, detachChecked, eventFrames } from "./_lib.ts";
+import { expect, monitor, netmapTest, persistentPort } from "../../src/testing/mod.ts";
+import { ARRIVAL_MS, bug882Switch, deliver, detachChecked, eventFrames } from "./_lib.ts";
 
 netmapTest(import.meta, {
   id: "013",
@@ -11,7 +11,7 @@ netmapTest(import.meta, {
     "an RX copy monitor (/r) sees the frames a persistent VALE port receives, and the port still gets them",
   defaults: { len: 150, fill: "d" },
 }, async (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = bug882Switch(t); // shared on kernel: #882 keeps it alive
   const p0 = persistentPort({ scope: t.scope, attach: [sw] });
   const v0 = p0.openVia(sw);
   const mon = monitor(t.scope, `netmap:${p0.name}`, "r");

@@ -8,9 +8,8 @@ import {
   netmapTest,
   persistentPort,
   send,
-  valeSwitch,
 } from "../../src/testing/mod.ts";
-import { ARRIVAL_MS, detachChecked, eventFrames, SILENCE_MS } from "./_lib.ts";
+import { ARRIVAL_MS, bug882Switch, detachChecked, eventFrames, SILENCE_MS } from "./_lib.ts";
 
 netmapTest(import.meta, {
   id: "016",
@@ -19,7 +18,7 @@ netmapTest(import.meta, {
     "a zero-copy monitor (/z) sees the frames a persistent VALE port receives once it releases them",
   defaults: { len: 150, fill: "d" },
 }, async (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = bug882Switch(t); // shared on kernel: #882 keeps it alive
   const p0 = persistentPort({ scope: t.scope, attach: [sw] });
   const v0 = p0.openVia(sw);
   const mon = monitor(t.scope, `netmap:${p0.name}`, "z");

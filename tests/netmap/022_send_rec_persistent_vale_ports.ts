@@ -1,7 +1,7 @@
 // 022: as 021 with three persistent ports attached to the switch: v2 -> (v0, v1), then
 // v0 -> (v1, v2).
-import { netmapTest, persistentPort, valeSwitch } from "../../src/testing/mod.ts";
-import { deliver, detachChecked, eventFrames } from "./_lib.ts";
+import { netmapTest, persistentPort } from "../../src/testing/mod.ts";
+import { bug882Switch, deliver, detachChecked, eventFrames } from "./_lib.ts";
 
 netmapTest(import.meta, {
   id: "022",
@@ -9,7 +9,7 @@ netmapTest(import.meta, {
   purpose: "frames sent on a persistent VALE port reach every other port of the switch",
   defaults: { len: 274, fill: "c" },
 }, async (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = bug882Switch(t); // shared on kernel: #882 keeps it alive
   const ports = [0, 1, 2].map(() => persistentPort({ scope: t.scope, attach: [sw] }));
   const [v0, v1, v2] = ports.map((p) => p.openVia(sw));
   const frames = eventFrames(t.params);

@@ -11,7 +11,8 @@ import {
   send,
   type SendRecvParams,
   type SendResult,
-  type ValeSwitch,
+  ValeSwitch,
+  valeSwitch,
 } from "../../src/testing/mod.ts";
 import { valeList } from "../../src/vale.ts";
 
@@ -121,6 +122,27 @@ export interface DeliverOptions {
  * taken for a NIC, which may only be attached or detached) instead of EBUSY.
  */
 export const BUG_882 = "luigirizzo/netmap#882";
+
+/**
+ * The switch every test hit by #882 uses on kernel netmap. Each such test leaves its persistent
+ * port attached (the switch cannot find it any more), and that port keeps its switch alive;
+ * with one shared name the whole suite leaves one switch behind instead of one per test, and
+ * netmap's limit of 8 switches is never reached (later tests failed with ENOMEM). The ports left
+ * there are listed under their bare names and are not open, so they neither match the switch's
+ * own leak check ("SWITCH:" names) nor take frames from the next tests. The tests therefore run
+ * one at a time on kernel netmap (as vm-test runs them).
+ */
+export const BUG_882_SWITCH = "vale882";
+
+/**
+ * The switch a persistent port hit by #882 stays attached to: on kernel netmap the shared
+ * {@linkcode BUG_882_SWITCH}, elsewhere a new switch with a unique name. Disposed (its ports
+ * closed, its leftovers checked) by the test's scope either way.
+ */
+export function bug882Switch(t: NetmapTestContext): ValeSwitch {
+  if (t.backend !== "kernel") return valeSwitch({ scope: t.scope });
+  return t.scope.use(`switch ${BUG_882_SWITCH}`, new ValeSwitch(BUG_882_SWITCH));
+}
 
 /**
  * True when this is kernel netmap and it lists persistent port `name` under its bare name,
