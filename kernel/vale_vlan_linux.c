@@ -22,6 +22,9 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
+#include <linux/netdevice.h>
+#include <linux/nsproxy.h>
+#include <linux/sched.h>
 #include <linux/uaccess.h>
 
 #include <bsd_glue.h>
@@ -140,6 +143,60 @@ static int vv_attach(void *os, const char *bdg, void *token, const char *port,
 	return -rc;
 }
 
+struct vv_rename_arg {
+	struct net_device *ifp;
+	const char *name;	/* "<bridge>:<port>", as at attach time */
+};
+
+/*
+ * Runs under NMG_LOCK and the bridge's write lock. If ifp is a persistent
+ * VALE port attached to this very bridge (its adapter is its own na_vp and
+ * its bridge carries private_data) under another name, give it back the
+ * name it was attached with.
+ */
+static void *vv_rename_cb(void *private_data, void *callback_data, int *error)
+{
+	struct vv_rename_arg *a = callback_data;
+	struct netmap_vp_adapter *vp;
+
+	*error = 0;
+	if (!NM_NA_VALID(a->ifp))
+		return private_data;
+	vp = (struct netmap_vp_adapter *)NA(a->ifp);
+	if (vp->up.na_vp != vp || !vp->na_bdg ||
+	    vp->na_bdg->private_data != private_data)
+		return private_data;	/* a NIC, or not in this bridge */
+	if (strcmp(vp->up.name, a->name)) {
+		pr_debug("vale_vlan: %s was renamed %s by netmap\n", a->name,
+			 vp->up.name);
+		strscpy(vp->up.name, a->name, sizeof(vp->up.name));
+	}
+	return private_data;
+}
+
+/*
+ * netmap finds a bridge port by the name "<bridge>:<port>" it was given at
+ * attach time, but renames a persistent VALE port to its bare interface
+ * name whenever the port is registered again (netmap_update_config()): when
+ * it joins a second bridge through a bridge wrapper (our AP ports) or when
+ * a process opens it. NETMAP_REQ_VALE_DETACH then fails with ENXIO, and the
+ * ports that depend on the detach (a NIC access port whose VID is torn
+ * down, so a veth that can never be unregistered) stay attached. Restore
+ * the name first; netmap_bdg_update_private_data() is the one exported call
+ * that runs our code under netmap's locks.
+ */
+static void vv_fix_port_name(const char *bdg, void *token, const char *port,
+			     const char *name)
+{
+	struct vv_rename_arg a = { .name = name };
+
+	a.ifp = dev_get_by_name(current->nsproxy->net_ns, port);
+	if (!a.ifp)
+		return;		/* not an interface: netmap will say so */
+	netmap_bdg_update_private_data(bdg, vv_rename_cb, &a, token);
+	dev_put(a.ifp);
+}
+
 static int vv_detach(void *os, const char *bdg, void *token, const char *port)
 {
 	struct nmreq_vale_detach req;
@@ -147,6 +204,7 @@ static int vv_detach(void *os, const char *bdg, void *token, const char *port)
 
 	memset(&req, 0, sizeof(req));
 	vv_hdr(&hdr, NETMAP_REQ_VALE_DETACH, bdg, port, &req);
+	vv_fix_port_name(bdg, token, port, hdr.nr_name);
 	return -netmap_bdg_detach(&hdr, token);
 }
 

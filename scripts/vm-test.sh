@@ -8,8 +8,8 @@
 #   --only PATTERN        keep only the tests whose path matches PATTERN (grep -E)
 #   --shell 'CMD'         run CMD (bash) in the guest instead of the tests, from the repo root
 #   --bench PARTS         measurements in one boot (scripts/vm/guest-bench.sh), PARTS a comma
-#                         list of pktgen (C pkt-gen vs pkt-gen.ts), suite-c, suite-deno,
-#                         deno-start
+#                         list of pktgen (C pkt-gen vs pkt-gen.ts), suite-c, suite-deno (one
+#                         Deno process), suite-deno-child (a child per test), deno-start
 #   --suite NAME          deno (default) | netmap-c: netmap's utils/tests with its C tools |
 #                         netmap-ours: the same tests with our launchers (bin/) first on PATH
 #   --per-boot            boot once per test file (netmap's tests leave state in the kernel)
@@ -42,7 +42,7 @@ parse_args() {
     case $1 in
       --only) only=${2:?--only needs a PATTERN}; shift ;;
       --shell) shell_cmd=${2:?--shell needs a command}; shift ;;
-      --bench) bench=${2:?--bench needs PARTS (pktgen,suite-c,suite-deno,deno-start)}; shift ;;
+      --bench) bench=${2:?--bench needs PARTS (pktgen,suite-c,suite-deno,suite-deno-child,deno-start)}; shift ;;
       --suite) suite=${2:?--suite needs deno, netmap-c or netmap-ours}; shift ;;
       --per-boot) per_boot=1 ;;
       --check) check=1 ;;
@@ -58,13 +58,14 @@ parse_args() {
     vm_die "unknown suite '$suite'" "use --suite deno, netmap-c or netmap-ours" ;;
   esac
   [[ $secs =~ ^[0-9]+$ ]] || vm_die "--timeout wants whole seconds, not '$secs'"
-  [[ -z $bench || $bench =~ ^((pktgen|suite-c|suite-deno|deno-start)(,|$))+$ ]] ||
+  [[ -z $bench || $bench =~ ^((pktgen|suite-c|suite-deno-child|suite-deno|deno-start)(,|$))+$ ]] ||
     vm_die "--bench '$bench' is not a list of parts" "use e.g. --bench pktgen,suite-c,suite-deno"
   [ -n "$bench" ] && [ -n "$shell_cmd" ] && vm_die "--bench and --shell exclude each other"
   # BENCH_SECS and BENCH_PAIRS (host environment) reach guest-bench.sh through the command.
   [[ ${BENCH_SECS:-5} =~ ^[0-9]+$ ]] || vm_die "BENCH_SECS wants whole seconds, not '$BENCH_SECS'"
   [[ ${BENCH_PAIRS:-c:c} =~ ^((c|ts):(c|ts)( |$))+$ ]] ||
     vm_die "BENCH_PAIRS='$BENCH_PAIRS' is not a list of rx:tx pairs" "use e.g. BENCH_PAIRS='c:c ts:ts'"
+  timeout_scale
   vm_netmap_check "$src"
   src=$(cd "$src" && pwd)
 }
@@ -192,17 +193,34 @@ run_shell() {
   return "$rc"
 }
 
+# The factor for the tests' time limits in the guest (tests/core_harness.ts): the host's
+# NMSCRIPT_TEST_TIMEOUT_SCALE when set, else 4 under TCG (everything runs several times slower)
+# and 1 with KVM. Sets test_scale.
+timeout_scale() {
+  local scale=${NMSCRIPT_TEST_TIMEOUT_SCALE:-}
+  if [ -z "$scale" ]; then
+    scale=1
+    [ "$VM_ACCEL" = tcg ] && scale=4
+  fi
+  if ! [[ $scale =~ ^[0-9]+([.][0-9]+)?$ ]] || [[ $scale =~ ^0+([.]0*)?$ ]]; then
+    vm_die "NMSCRIPT_TEST_TIMEOUT_SCALE='$scale' is not a positive number" \
+      "unset it (4 under TCG, 1 with KVM) or give a factor such as 4"
+  fi
+  test_scale=$scale
+}
+
 # Deno tests: one boot for all files, or (--per-boot) one per file, so that state a test leaves
 # in the kernel (switches, persistent ports) cannot fail the files after it.
 run_deno() {
-  local groups g k=0 r rc=0 np=0 nf=0 ns=0 p f s total=0 opt=''
+  local groups g k=0 r rc=0 np=0 nf=0 ns=0 p f s total=0 opt='' env
   [ "$check" = 1 ] && opt=--check
+  env="NMSCRIPT_TEST_TIMEOUT_SCALE=$test_scale"
   if [ "$per_boot" = 1 ]; then groups=("${tests[@]}"); else groups=("$(q "${tests[@]}")"); fi
   for g in "${groups[@]}"; do
     k=$((k + 1))
     if [ "$per_boot" = 1 ]; then g=$(q "$g") && g=${g% }; fi
     r=0
-    boot_with "bash scripts/vm/guest-deno.sh $opt $g" "deno-$k" || r=$?
+    boot_with "$env bash scripts/vm/guest-deno.sh $opt $g" "deno-$k" || r=$?
     total=$(echo "$total + $BOOT_SECONDS" | bc)
     [ "$r" = 0 ] || rc=$r
     if vm_extract_file "$out/deno-$k.log" junit.xml "$out/junit-$k.xml" &&

@@ -9,7 +9,35 @@ import { uvaleStop } from "../mod.ts";
 export type Scenario = () => void | Promise<void>;
 
 const ROOT = new URL("..", import.meta.url).pathname;
+/** A scenario child's time limit on a normal machine; NMSCRIPT_TEST_TIMEOUT_SCALE multiplies it. */
 const CHILD_TIMEOUT_MS = 30_000;
+
+/**
+ * NMSCRIPT_TEST_TIMEOUT_SCALE (default 1): a factor for the test time limits, for slow machines
+ * (scripts/vm-test.sh sets it in a QEMU guest under TCG). Throws on anything but a positive number.
+ *
+ * @example
+ * ```ts ignore
+ * const limitMs = 30_000 * timeoutScale(); // 120 s with NMSCRIPT_TEST_TIMEOUT_SCALE=4
+ * ```
+ */
+export function timeoutScale(): number {
+  const raw = Deno.env.get("NMSCRIPT_TEST_TIMEOUT_SCALE")?.trim() ?? "";
+  if (raw === "") return 1;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new Error(
+      `NMSCRIPT_TEST_TIMEOUT_SCALE='${raw}' is not a positive number: ` +
+        "unset it, or give a factor such as 4 for a slow machine",
+    );
+  }
+  return n;
+}
+
+/** The time limit of one scenario child, in milliseconds (30 s times the scale). */
+export function childTimeoutMs(): number {
+  return Math.round(CHILD_TIMEOUT_MS * timeoutScale());
+}
 
 /** The repository root (with a trailing slash). */
 export function repoRoot(): string {
@@ -30,18 +58,57 @@ export interface ChildResult {
   stderr: string;
 }
 
-/** Runs `deno run <args>` from the repo root with extra env; finite timeout. */
+/**
+ * Runs `deno run <args>` from the repo root with extra env; finite timeout
+ * ({@linkcode childTimeoutMs}).
+ *
+ * @example
+ * ```ts ignore
+ * const r = await runDeno(["-P=test", "tests/core_port_test.ts", "open"], {});
+ * ```
+ */
 export async function runDeno(args: string[], env: Record<string, string>): Promise<ChildResult> {
+  const limitMs = childTimeoutMs();
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...args],
     cwd: ROOT,
     env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
-    signal: AbortSignal.timeout(CHILD_TIMEOUT_MS),
+    signal: AbortSignal.timeout(limitMs),
   }).output();
   const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  let stderr = dec.decode(out.stderr);
+  if (out.signal === "SIGTERM" && out.code === 143) {
+    stderr += `\n(killed after the ${limitMs / 1000} s time limit of a scenario child; ` +
+      "NMSCRIPT_TEST_TIMEOUT_SCALE multiplies it on slow machines)\n";
+  }
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr };
+}
+
+/**
+ * An error as text with everything it carries: the errors of a SuppressedError (what a
+ * `using`/`await using` disposal threw, and what it hid) and of an AggregateError.
+ *
+ * @example
+ * ```ts ignore
+ * console.error(describeError(new SuppressedError(new Error("b"), new Error("a"), "disposal")));
+ * ```
+ */
+export function describeError(e: unknown, depth = 0): string {
+  if (!(e instanceof Error)) return String(e);
+  const text = e.stack ?? `${e.name}: ${e.message}`;
+  if (depth > 8) return text;
+  const inner: [string, unknown][] = [];
+  if (e instanceof SuppressedError) {
+    inner.push(["error (thrown last)", e.error], ["suppressed (thrown first)", e.suppressed]);
+  } else if (e instanceof AggregateError) {
+    e.errors.forEach((x, i) => inner.push([`errors[${i}]`, x]));
+  }
+  const parts = inner.map(([label, x]) =>
+    `${label}:\n${describeError(x, depth + 1).replace(/^/gm, "  ")}`
+  );
+  return [text, ...parts].join("\n");
 }
 
 /**
@@ -62,7 +129,7 @@ export async function scenarios(meta: ImportMeta, table: Record<string, Scenario
     try {
       await fn();
     } catch (e) {
-      console.error(e instanceof Error ? e.stack ?? e.message : String(e));
+      console.error(describeError(e));
       code = 1;
     } finally {
       try {

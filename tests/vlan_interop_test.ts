@@ -34,7 +34,7 @@ import {
   type VlanConf,
   VlanControl,
 } from "../mod.ts";
-import { runDeno, scenarios, uniqueName } from "./core_harness.ts";
+import { runDeno, scenarios, timeoutScale, uniqueName } from "./core_harness.ts";
 
 async function missing(): Promise<string> {
   if (!(await linuxHas8021q())) {
@@ -173,14 +173,53 @@ class TrunkCapture {
   }
 }
 
-/** tshark on `ifname` for `seconds`, writing `pcap`; resolves when it exits. */
-function tsharkCapture(ifname: string, pcap: string, seconds: number): Promise<Deno.CommandStatus> {
-  return new Deno.Command("tshark", {
+/** A running tshark (in the guest: dumpcap) capture. */
+interface Capture {
+  /** Resolves when the capture has exited. */
+  done: Promise<Deno.CommandStatus>;
+}
+
+/**
+ * tshark on `ifname` for `seconds`, writing `pcap`. Resolves once tshark (or dumpcap, which it
+ * runs) prints "Capturing on", i.e. once frames are being captured; throws, with what it printed,
+ * when it exits first or does not get there within 20 s (times NMSCRIPT_TEST_TIMEOUT_SCALE).
+ */
+async function tsharkCapture(ifname: string, pcap: string, seconds: number): Promise<Capture> {
+  const startMs = 20_000 * timeoutScale();
+  const child = new Deno.Command("tshark", {
     args: ["-q", "-i", ifname, "-a", `duration:${seconds}`, "-w", pcap],
     stdout: "null",
-    stderr: "null",
-    signal: AbortSignal.timeout(seconds * 1000 + 10_000),
-  }).spawn().status;
+    stderr: "piped",
+    signal: AbortSignal.timeout(startMs + seconds * 1000 + 10_000),
+  }).spawn();
+  let text = "";
+  let started!: () => void;
+  const capturing = new Promise<void>((resolve) => started = resolve);
+  // reads stderr to its end (a full pipe would stall tshark), noting "Capturing on"
+  const drained = (async (): Promise<void> => {
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      text += chunk;
+      if (text.includes("Capturing on")) started();
+    }
+  })();
+  const done = child.status;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outcome = await Promise.race([
+    capturing.then(() => "capturing"),
+    done.then(() => "exited"),
+    new Promise<string>((r) => timer = setTimeout(() => r("timeout"), startMs)),
+  ]);
+  clearTimeout(timer);
+  if (outcome !== "capturing") {
+    if (outcome === "timeout") child.kill("SIGKILL");
+    await Promise.all([done, drained]);
+    throw new Error(
+      `tshark -i ${ifname} ${
+        outcome === "timeout" ? `printed no "Capturing on" within ${startMs} ms` : "exited early"
+      }: ${text.trim() || "(no output)"}`,
+    );
+  }
+  return { done: done.then(async (status) => (await drained, status)) };
 }
 
 /** `ip link add link PARENT name NAME type vlan id VID`, moved into `ns`, with an address. */
@@ -248,13 +287,10 @@ await scenarios(
         : null;
       if (ours) scope.defer("stop the capture", () => ours.stop()); // before its port closes
       const useTshark = await hasCommand("tshark");
-      let tshark: Promise<Deno.CommandStatus> | null = null;
+      let tshark: Capture | null = null;
       const pcap = await Deno.makeTempFile({ prefix: "nms-vlan-", suffix: ".pcap" });
       scope.defer(`rm ${pcap}`, () => Deno.remove(pcap).catch(() => {}));
-      if (useTshark) {
-        tshark = tsharkCapture(trunk.b, pcap, 6);
-        await new Promise((r) => setTimeout(r, 1000)); // tshark needs a moment to start
-      }
+      if (useTshark) tshark = await tsharkCapture(trunk.b, pcap, 6); // once it captures
 
       const within = await ping(nsT, sub10, "10.10.0.2", 3, 2);
       assert.equal(within.code, 0, `ping within VLAN 10 failed:\n${within.stdout}${within.stderr}`);
@@ -268,7 +304,7 @@ await scenarios(
         assert.deepEqual([...new Set(ours.seen)], [10], "every ICMP frame is tagged 10");
       }
       if (tshark) {
-        await tshark;
+        await tshark.done;
         const seen = await run("tshark", [
           "-r",
           pcap,
