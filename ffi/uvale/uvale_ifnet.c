@@ -1062,9 +1062,10 @@ int uv_ifnet_attach(struct uv_req *r, struct uv_bridge *b, const char *ifname, u
 	int err = uv_ifnet_lookup(r, ifname, 1, &p);
 
 	if (err) {
+		/* EINVAL, as netmap_get_bdg_na for an attach of an unknown name */
 		uv_say(r, "%s: no such interface (no persistent VALE port nor Linux interface "
 			  "of that name)", ifname);
-		return ENXIO;
+		return EINVAL;
 	}
 	if (p->bdg >= 0 || p->active_fds) {
 		if (p->bdg >= 0)
