@@ -104,6 +104,18 @@ async function startServer(legacy: boolean, log: Log): Promise<number> {
   return 0; // as the C tool: -o returns 0 even when the server did not start
 }
 
+/**
+ * How long this process took to get here (ms), from Deno's time origin (its runtime start;
+ * the exec before it is not counted: /proc is closed to -P=tools). A C tool is ready a few
+ * milliseconds after its start; this one after ~50 ms on a host, 2 s alone and 5 s with
+ * another starting beside it under emulation (QEMU's TCG). netmap's tests start a receiver
+ * and then, one after the other, the tools that make its frames arrive, counting on the
+ * receiver still waiting (-T, 1 s) when they act; each of those tools pays this start-up too.
+ */
+function startupMs(): number {
+  return Math.round(performance.now());
+}
+
 /** The port and the rings the events use. */
 interface Opened {
   port: Port;
@@ -169,14 +181,17 @@ class Session {
   readonly #moreFrag: number;
   readonly #report: number;
   readonly #bufChanged: number;
+  /** How long TX-room and RX-arrival waits last (ms): -T plus our start-up (startupMs). */
+  readonly #waitMs: number;
   #extra: number[] = [];
 
-  constructor(opened: Opened, plan: FunctionalRunPlan, log: Log) {
+  constructor(opened: Opened, plan: FunctionalRunPlan, log: Log, graceMs: number) {
     this.#port = opened.port;
     this.#txRings = opened.txRings;
     this.#rxRings = opened.rxRings;
     this.#plan = plan;
     this.#log = log;
+    this.#waitMs = plan.timeoutSecs * 1000 + graceMs;
     const l = layout();
     this.#moreFrag = l.constant("NS_MOREFRAG");
     this.#report = l.constant("NS_REPORT");
@@ -217,8 +232,10 @@ class Session {
     const rings = this.#txRings;
     let elapsed = 0;
     while (rings.reduce((n, r) => n + framesFit(r, ev.len), 0) < ev.num) {
-      if (elapsed > this.#plan.timeoutSecs * 1000) {
-        throw new Failure(`tx: no room for ${ev.num} frames of ${ev.len} bytes (timeout)`);
+      if (elapsed > this.#waitMs) {
+        throw new Failure(
+          `tx: no room for ${ev.num} frames of ${ev.len} bytes (timeout, ${this.#waitMs} ms)`,
+        );
       }
       await sleep(STEP_MS);
       elapsed += STEP_MS;
@@ -264,10 +281,11 @@ class Session {
     let elapsed = 0;
     while (left > 0) {
       while (rings.reduce((n, r) => n + framesFit(r, ev.len), 0) < left) {
-        if (elapsed > this.#plan.timeoutSecs * 1000) {
+        if (elapsed > this.#waitMs) {
           this.#log.at(
             this.#plan.successIfNoReceive ? LV_SEND_RECV : LV_ERROR,
-            `rx: ${left} of ${ev.num} frames of ${ev.len} bytes did not arrive (timeout)`,
+            `rx: ${left} of ${ev.num} frames of ${ev.len} bytes did not arrive ` +
+              `(timeout, ${this.#waitMs} ms)`,
           );
           return false;
         }
@@ -356,10 +374,14 @@ function firstDifference(got: Uint8Array, model: Uint8Array): string | undefined
 async function runEvents(plan: FunctionalRunPlan, log: Log): Promise<number> {
   const opened = plan.viaFdServer ? await openFromServer(plan) : openDirect(plan);
   const port = opened.port;
-  const session = new Session(opened, plan, log);
+  // The waits for a peer get our start-up on top of -T, so that a peer started right after us
+  // (itself a Deno tool, as slow to start) still finds us waiting, as a C peer would.
+  const graceMs = startupMs();
+  const session = new Session(opened, plan, log, graceMs);
   log.at(
     LV_SEND_RECV,
-    `opened ${plan.port} (${opened.txRings.length} TX, ${opened.rxRings.length} RX rings)`,
+    `opened ${plan.port} (${opened.txRings.length} TX, ${opened.rxRings.length} RX rings)` +
+      ` ${graceMs} ms after start`,
   );
   try {
     if (plan.extraBuffers > 0) session.swapInExtraBuffers();

@@ -131,7 +131,8 @@ Options:
   -s MAC        source MAC (default 00:00:00:00:00:00)
   -d MAC        destination MAC (default ff:ff:ff:ff:ff:ff)
   -F BYTES      largest fragment per TX slot (default: the buffer size)
-  -T SECS       timeout for TX space, RX arrival and fd-server connect (default 1)
+  -T SECS       timeout for TX space, RX arrival and fd-server connect (default 1;
+                TX space and RX arrival also wait as long as this tool took to start)
   -w SECS       sleep after opening the port (default 0)
   -t LEN[:FILL[:NUM]]  send NUM (1) frames of LEN bytes, payload filled with FILL ('a')
   -r LEN[:FILL[:NUM]]  expect NUM (1) such frames
@@ -159,7 +160,11 @@ Differences from netmap's functional (same options, same exit codes):
   - LEN above 65536 (the largest frame) is refused when parsing;
   - -n only turns an RX timeout into success: a matching frame still passes and a
     different one still fails (the C usage text suggests otherwise);
-  - extra operands are ignored with a warning (the C tool ignores them silently).
+  - extra operands are ignored with a warning (the C tool ignores them silently);
+  - the waits for TX space and RX arrival last -T plus the time this tool took to start
+    (~50 ms on a host, seconds under emulation): the tools a test starts next to a
+    receiver start as slowly, and the tests count on the receiver still waiting when they
+    act (netmap's 027: the /z monitor waits while two more tools run).
 `;
 
 /** The usage text under the name the tool runs as. */
