@@ -325,12 +325,18 @@ async function run(parsed: PktGenPlan): Promise<number> {
       seconds = r.seconds;
     } else {
       const rep = new Reporter(plan);
+      let t0 = performance.now();
+      let first = true;
       const hooks: LoopHooks = {
         stop: () => stopped,
         progress: (c: Counters, now: number): void => rep.tick(c, now),
+        // as the C receiver: the clock starts when the first frames are there
+        firstFrames: (now: number): void => {
+          if (first) t0 = now;
+          first = false;
+        },
       };
       const limit = plan.count === 0n ? Infinity : Number(plan.count);
-      const t0 = performance.now();
       c = tap !== undefined
         ? await (role === "sender" ? transmitTap : receiveTap)(tap, plan, limit, hooks)
         : role === "sender"

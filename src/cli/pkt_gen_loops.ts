@@ -50,6 +50,11 @@ export interface LoopHooks {
   stop(): boolean;
   /** Called after every batch with the counters and performance.now(). */
   progress(c: Counters, now: number): void;
+  /**
+   * Called once by the receive loops when the first frames are there, with
+   * performance.now(): the C tool starts its clock then, not at start-up.
+   */
+  firstFrames?(now: number): void;
 }
 
 /** How long a busy loop may keep the event loop from running (timers, ^C), in ms. */
@@ -334,6 +339,9 @@ export async function receive(
       if (performance.now() - lastFrames >= IDLE_MS) break;
     } else lastFrames = performance.now();
     const before = c.pkts;
+    if (before === 0 && hooks.firstFrames && port.rxRings.some((r) => r.space() > 0)) {
+      hooks.firstFrames(performance.now());
+    }
     for (let r = 0; r < port.rxRings.length; r++) {
       const ring = port.rxRings[r];
       const n = ring.peek(ring.numSlots - 1);

@@ -26,8 +26,11 @@ import {
   type WorkerReply,
 } from "./pkt_gen_thread_abi.ts";
 
-/** The longest a worker may take to open its port, in ms. */
-const READY_MS = 10_000;
+/**
+ * The longest a worker may take to start (load its modules and the library)
+ * and open its port, in ms: seconds on a loaded 2-CPU machine or under QEMU.
+ */
+const READY_MS = 30_000;
 
 /** What all threads did. */
 export interface ThreadsResult {
@@ -74,7 +77,11 @@ export async function runThreads(
     }
     // every thread opens its ring before any starts (as start_threads() in the C tool)
     for (let i = 0; i < n; i++) {
-      const r = await withTimeout(replies[i].next, READY_MS, `thread ${i}: no answer`);
+      const r = await withTimeout(
+        replies[i].next,
+        READY_MS,
+        `thread ${i}: no answer (worker start-up and port open)`,
+      );
       if (r.kind === "error") throw new Error(`thread ${i}: ${r.message}`);
     }
     const ended = workers.map((w, i) => {

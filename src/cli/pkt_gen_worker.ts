@@ -38,6 +38,7 @@ async function runThread(s: PktGenThreadStart): Promise<void> {
   const plan: PktGenPlan = s.plan;
   const stopWord = new Int32Array(s.shared, 0, 1);
   const mine = new Float64Array(s.shared, 8 + s.index * SLOTS_PER_THREAD * 8, SLOTS_PER_THREAD);
+  let firstSeen = false;
   const hooks = {
     stop: (): boolean => Atomics.load(stopWord, 0) !== 0,
     progress: (c: { pkts: number; bytes: number; events: number; minSpace: number }): void => {
@@ -45,6 +46,10 @@ async function runThread(s: PktGenThreadStart): Promise<void> {
       mine[SLOT_BYTES] = c.bytes;
       mine[SLOT_EVENTS] = c.events;
       mine[SLOT_MIN_SPACE] = c.minSpace;
+    },
+    firstFrames: (now: number): void => {
+      if (!firstSeen) mine[SLOT_TIC] = performance.timeOrigin + now;
+      firstSeen = true;
     },
   };
   mine[SLOT_TIC] = performance.timeOrigin + performance.now();
