@@ -285,3 +285,15 @@ Deno.test("pkt-gen run: pcap:NAME injects into and captures from a veth pair", a
       .output();
   }
 });
+
+Deno.test("pkt-gen run: rx -W waits for traffic, then 1 s of silence ends it (as the C tool)", async () => {
+  await withUvale(async (dir) => {
+    const rx = await background(dir, ["-i", "vale0:b", "-f", "rx", "-W"], "Receiving");
+    await new Promise((r) => setTimeout(r, 1500)); // longer than the silence limit: still waiting
+    const tx = await run(dir, ["-i", "vale0:a", "-f", "tx", "-n", "50", "-l", "60", "-R", "1000"]);
+    assertEquals(tx.code, 0, tx.stderr);
+    const r = await rx.done; // ends by itself, 1 s after the last frame
+    assertEquals(r.code, 0, r.stderr);
+    assertIncludes(r.stdout, "Received 50 packets 3000 bytes");
+  });
+});

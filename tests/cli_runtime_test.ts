@@ -188,7 +188,7 @@ Deno.test("fd_server: functional -i gets the port from the server; -c stops it",
   });
 });
 
-Deno.test("pkt-gen: tx counts and summary lines; --json; rx -W with nothing", async () => {
+Deno.test("pkt-gen: tx counts and summary lines; --json", async () => {
   await withEnv(async (env) => {
     const tx = await env.run("pkt-gen.ts", "-i", "vale0:a", "-f", "tx", "-n", "2000", "-l", "60");
     assertEquals(tx.code, 0, tx.stderr);
@@ -199,9 +199,6 @@ Deno.test("pkt-gen: tx counts and summary lines; --json; rx -W with nothing", as
     assertEquals(js.code, 0, js.stderr);
     const last = JSON.parse(js.stdout.trim().split("\n").at(-1)!);
     assertEquals([last.type, last.pkts, last.bytes], ["summary", 100, 6000]);
-    const rx = await env.run("pkt-gen.ts", "-i", "vale0:b", "-f", "rx", "-W");
-    assertEquals(rx.code, 0, rx.stderr);
-    assertIncludes(rx.stdout, "Received nothing.");
   });
 });
 

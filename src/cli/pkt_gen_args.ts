@@ -108,7 +108,7 @@ export interface PktGenPlan {
   reportMs: number;
   /** -w: seconds to wait for the link (default 2; 0 for vale ports unless given). */
   waitLinkSecs: number;
-  /** -W: rx exits when the rings are empty at first look. */
+  /** -W: rx exits after 1 s of silence, once the first frames came. */
   exitWhenIdle: boolean;
   /** -N clears it: print 14.880 Mpps rather than 14880000 pps. */
   normalize: boolean;
@@ -155,7 +155,7 @@ export const PKT_GEN_USAGE = `usage: pkt-gen -i PORT [options]
   -a CPU       pin the first thread to CPU: accepted, no effect (Deno cannot pin threads)
   -T MS        report interval (default 1000)
   -w SECS      wait for the link before starting (default 2; 0 on VALE ports)
-  -W           rx: exit if the rings are empty at first look, or after 1 s of silence
+  -W           rx: exit after 1 s of silence (once the first frames came)
   -N           do not scale units (pps, not Kpps)
   -A           add mean and standard deviation of the rate to each report
   -B           count 24 bytes of Ethernet framing and CRC per packet

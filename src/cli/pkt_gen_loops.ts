@@ -303,8 +303,8 @@ export async function waitRx(
 
 /**
  * Receives on `port` until `limit` packets came in or `hooks.stop()`
- * (with -W: at once when nothing is there at the first look, or after 1 s
- * without frames).
+ * (with -W: after 1 s without frames once the first ones came, as the C
+ * tool).
  *
  * @example
  * ```ts ignore
@@ -329,14 +329,12 @@ export async function receive(
   );
   const dumping = (plan.options & PKT_GEN_OPT.DUMP) !== 0;
   using loop = new LoopYield(YIELD_MS);
-  // -W: leave at once when nothing is there at the first look
-  if (plan.exitWhenIdle && !pollNow(port, "rx", 0)) return c;
   let lastFrames = performance.now();
   while (!hooks.stop() && c.pkts < limit) {
     // poll syncs the rings and sleeps (bounded) only when nothing is there, as in the C tool
     if (!pollNow(port, "rx", POLL_MS) && plan.exitWhenIdle) {
-      // -W, once frames came: 1 s of silence ends the run (as the C tool)
-      if (performance.now() - lastFrames >= IDLE_MS) break;
+      // -W: as the C tool, wait for the first frames however long, then 1 s of silence ends it
+      if (c.pkts > 0 && performance.now() - lastFrames >= IDLE_MS) break;
     } else lastFrames = performance.now();
     const before = c.pkts;
     if (before === 0 && hooks.firstFrames && port.rxRings.some((r) => r.space() > 0)) {

@@ -207,7 +207,7 @@ export async function transmitTap(
 
 /**
  * Receives on `tap` (or a pcap device) until `limit` frames came in or `hooks.stop()` (with -W:
- * at once when nothing is there at the first look, or after 1 s without frames).
+ * after 1 s without frames once the first ones came, as the C tool).
  *
  * @example
  * ```ts ignore
@@ -223,14 +223,15 @@ export async function receiveTap(
   const c = newCounters();
   const buf = new Uint8Array(MAX_FRAME);
   using loop = new LoopYield(YIELD_MS);
-  let first = true;
   let lastFrame = performance.now();
   while (!hooks.stop() && c.pkts < limit) {
-    const n = tap.read(buf, first && plan.exitWhenIdle ? 0 : READ_MS);
-    // -W: nothing at the first look, or (as the C tool) 1 s of silence, ends the run
-    if (n === 0 && plan.exitWhenIdle && (first || performance.now() - lastFrame >= IDLE_MS)) break;
-    first = false;
+    const n = tap.read(buf, READ_MS);
+    // -W: as the C tool, wait for the first frames, then 1 s of silence ends the run
+    if (n === 0 && plan.exitWhenIdle && c.pkts > 0 && performance.now() - lastFrame >= IDLE_MS) {
+      break;
+    }
     if (n > 0) {
+      if (c.pkts === 0) hooks.firstFrames?.(performance.now());
       lastFrame = performance.now();
       c.pkts++;
       c.bytes += n;
