@@ -15,38 +15,25 @@
 
 #define LOOPS 200
 
-static int ctl(const char *name, uint16_t type, void *body)
-{
-	struct nma_req_header h;
-	int fd = nms_open(), err;
-
-	if (fd < 0)
-		return fd;
-	t_hdr(&h, name, type, body);
-	err = nms_ctrl(fd, &h);
-	nms_close(fd);
-	return err;
-}
-
 static int newif(const char *name)
 {
 	struct nma_req_vale_newif n = { 0 };
 
-	return ctl(name, NMA_REQ_VALE_NEWIF, &n);
+	return t_ctl(name, NMA_REQ_VALE_NEWIF, &n);
 }
 
 static int attach(const char *name)
 {
 	struct nma_req_vale_attach a = { .reg.nr_mode = NMA_REG_ALL_NIC };
 
-	return ctl(name, NMA_REQ_VALE_ATTACH, &a);
+	return t_ctl(name, NMA_REQ_VALE_ATTACH, &a);
 }
 
 static int detach(const char *name)
 {
 	struct nma_req_vale_detach d = { 0 };
 
-	return ctl(name, NMA_REQ_VALE_DETACH, &d);
+	return t_ctl(name, NMA_REQ_VALE_DETACH, &d);
 }
 
 /* is `name` a port of a switch? (VALE_LIST by name) */
@@ -54,7 +41,7 @@ static int listed(const char *name)
 {
 	struct nma_req_vale_list l = { 0 };
 
-	return ctl(name, NMA_REQ_VALE_LIST, &l) == 0;
+	return t_ctl(name, NMA_REQ_VALE_LIST, &l) == 0;
 }
 
 static uint64_t ms_now(void)
@@ -95,7 +82,7 @@ static void test_persistent_release(void)
 		}
 		bad_del += t_open_ex(&p, "pc0", NMA_REG_ALL_NIC, NMA_EXCLUSIVE, 0, NULL) != 0;
 		t_close(&p);
-		bad_del += ctl("pc0", NMA_REQ_VALE_DELIF, NULL) != 0;
+		bad_del += t_ctl("pc0", NMA_REQ_VALE_DELIF, NULL) != 0;
 	}
 	CHECK_EQ(bad_del, 0);
 	CHECK_EQ(newif("pc1"), 0);
@@ -108,7 +95,7 @@ static void test_persistent_release(void)
 		bad_det += detach("valeC:pc1") != 0;
 	}
 	CHECK_EQ(bad_det, 0);
-	CHECK_EQ(ctl("pc1", NMA_REQ_VALE_DELIF, NULL), 0);
+	CHECK_EQ(t_ctl("pc1", NMA_REQ_VALE_DELIF, NULL), 0);
 }
 
 /* an ephemeral port reopened with another configuration is a new port */

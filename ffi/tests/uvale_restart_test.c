@@ -48,26 +48,13 @@ static bool make_namespaces(char *why, size_t n)
 	return true;
 }
 
-static int ctl(const char *name, uint16_t type, void *body)
-{
-	struct nma_req_header h;
-	int fd = nms_open(), err;
-
-	if (fd < 0)
-		return fd;
-	t_hdr(&h, name, type, body);
-	err = nms_ctrl(fd, &h);
-	nms_close(fd);
-	return err;
-}
-
 static int attach_in(int ns, const char *name)
 {
 	struct nma_req_vale_attach a = { .reg.nr_mode = NMA_REG_ALL_NIC };
 	int err;
 
 	ns_enter(ns);
-	err = ctl(name, NMA_REQ_VALE_ATTACH, &a);
+	err = t_ctl(name, NMA_REQ_VALE_ATTACH, &a);
 	ns_enter(ns_h);
 	return err;
 }
@@ -76,7 +63,7 @@ static int listed(const char *name)
 {
 	struct nma_req_vale_list l = { 0 };
 
-	return ctl(name, NMA_REQ_VALE_LIST, &l) == 0;
+	return t_ctl(name, NMA_REQ_VALE_LIST, &l) == 0;
 }
 
 static int log_has(const char *what)
@@ -112,7 +99,7 @@ static void test_restart(void)
 	CHECK_EQ(attach_in(ns_x, "vale0:vA"), 0);
 	CHECK_EQ(attach_in(ns_x, "vale1:gA"), 0);
 	CHECK_EQ(attach_in(ns_y, "vale2:yA"), 0);
-	CHECK_EQ(ctl("keep0", NMA_REQ_VALE_NEWIF, &nif), 0);
+	CHECK_EQ(t_ctl("keep0", NMA_REQ_VALE_NEWIF, &nif), 0);
 	CHECK_EQ(attach_in(ns_h, "vale0:keep0"), 0);
 
 	helper = dweller(ns_x);
@@ -152,9 +139,9 @@ static void test_restart(void)
 	{
 		struct nma_req_vale_detach d = { 0 };
 
-		CHECK_EQ(ctl("vale0:vA", NMA_REQ_VALE_DETACH, &d), 0);
-		CHECK_EQ(ctl("vale0:keep0", NMA_REQ_VALE_DETACH, &d), 0);
-		CHECK_EQ(ctl("keep0", NMA_REQ_VALE_DELIF, NULL), 0);
+		CHECK_EQ(t_ctl("vale0:vA", NMA_REQ_VALE_DETACH, &d), 0);
+		CHECK_EQ(t_ctl("vale0:keep0", NMA_REQ_VALE_DETACH, &d), 0);
+		CHECK_EQ(t_ctl("keep0", NMA_REQ_VALE_DELIF, NULL), 0);
 	}
 }
 

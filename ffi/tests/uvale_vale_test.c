@@ -221,17 +221,6 @@ static void test_rings(void)
 	t_close(&c);
 }
 
-static int ctl(const char *name, uint16_t type, void *body)
-{
-	struct nma_req_header h;
-	int fd = nms_open(), err;
-
-	t_hdr(&h, name, type, body);
-	err = nms_ctrl(fd, &h);
-	nms_close(fd);
-	return err;
-}
-
 /* a persistent port attached to two switches links them (netmap's bwrap) */
 static void test_two_bridges(void)
 {
@@ -240,9 +229,9 @@ static void test_two_bridges(void)
 	struct nma_req_vale_detach dt = { 0 };
 	struct t_port x, y, z;
 
-	CHECK_EQ(ctl("v9", NMA_REQ_VALE_NEWIF, &n), 0);
-	CHECK_EQ(ctl("vale6A:v9", NMA_REQ_VALE_ATTACH, &at), 0);
-	CHECK_EQ(ctl("vale6B:v9", NMA_REQ_VALE_ATTACH, &at), 0);
+	CHECK_EQ(t_ctl("v9", NMA_REQ_VALE_NEWIF, &n), 0);
+	CHECK_EQ(t_ctl("vale6A:v9", NMA_REQ_VALE_ATTACH, &at), 0);
+	CHECK_EQ(t_ctl("vale6B:v9", NMA_REQ_VALE_ATTACH, &at), 0);
 	CHECK_EQ(t_open(&z, "v9"), -EBUSY);
 	CHECK_EQ(t_open(&x, "vale6A:x"), 0);
 	CHECK_EQ(t_open(&y, "vale6B:y"), 0);
@@ -255,9 +244,9 @@ static void test_two_bridges(void)
 	CHECK_EQ(t_recv(&y, 2, 70, 'U', 500), 2);
 	t_close(&x);
 	t_close(&y);
-	CHECK_EQ(ctl("vale6B:v9", NMA_REQ_VALE_DETACH, &dt), 0);
-	CHECK_EQ(ctl("vale6A:v9", NMA_REQ_VALE_DETACH, &dt), 0);
-	CHECK_EQ(ctl("v9", NMA_REQ_VALE_DELIF, NULL), 0);
+	CHECK_EQ(t_ctl("vale6B:v9", NMA_REQ_VALE_DETACH, &dt), 0);
+	CHECK_EQ(t_ctl("vale6A:v9", NMA_REQ_VALE_DETACH, &dt), 0);
+	CHECK_EQ(t_ctl("v9", NMA_REQ_VALE_DELIF, NULL), 0);
 }
 
 int main(void)

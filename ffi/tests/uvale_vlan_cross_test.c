@@ -12,19 +12,6 @@
 
 #define SEQ_OFF 20 /* a sequence byte in the untagged frame */
 
-static int ctl(const char *name, uint16_t type, void *body)
-{
-	struct nma_req_header h;
-	int fd = nms_open(), err;
-
-	if (fd < 0)
-		return fd;
-	t_hdr(&h, name, type, body);
-	err = nms_ctrl(fd, &h);
-	nms_close(fd);
-	return err;
-}
-
 static struct vv_req rec(uint16_t action, const char *port, uint16_t vid)
 {
 	struct vv_req r;
@@ -119,13 +106,13 @@ int main(void)
 		return t_finish("uvale_vlan_cross");
 	}
 	CHECK(vfd >= 0, "nms_vlan_open: %d", vfd);
-	CHECK_EQ(ctl("tp0", NMA_REQ_VALE_NEWIF, &nif), 0);
-	CHECK_EQ(ctl("valeP:tp0", NMA_REQ_VALE_ATTACH, &at), 0);
+	CHECK_EQ(t_ctl("tp0", NMA_REQ_VALE_NEWIF, &nif), 0);
+	CHECK_EQ(t_ctl("valeP:tp0", NMA_REQ_VALE_ATTACH, &at), 0);
 	CHECK_EQ(nms_vlan_write(vfd, up, sizeof(up)), (long long)sizeof(up));
 	CHECK_EQ(t_open(&x, "valeP:x"), 0);
 	CHECK_EQ(t_open(&a, "a10"), 0);
 	CHECK_EQ(t_open(&b, "b10"), 0);
-	if (t_failures)
+	if (failures)
 		return t_finish("uvale_vlan_cross");
 
 	/* every port announces itself, so that the learning switches know it */

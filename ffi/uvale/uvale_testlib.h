@@ -16,24 +16,9 @@
 #include <unistd.h>
 
 #include "nmscript.h"
+#include "../tests/check.h" /* CHECK, CHECK_EQ and their counters */
 
-static int t_failures;
-static int t_checks;
 static char t_dir[128];
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		t_checks++;                                                    \
-		if (!(cond)) {                                                 \
-			t_failures++;                                          \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fprintf(stderr, " [%s]\n", nms_last_error());          \
-		}                                                              \
-	} while (0)
-
-#define CHECK_EQ(a, b) CHECK((long long)(a) == (long long)(b), "%lld != %lld", \
-			     (long long)(a), (long long)(b))
 
 /* a private daemon for this test */
 static inline void t_setup(const char *name)
@@ -58,9 +43,9 @@ static inline int t_finish(const char *name)
 	nms_uvale_stop();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t_dir);
 	if (system(cmd) != 0)
-		t_failures++;
-	printf("%s: %d checks, %d failures\n", name, t_checks, t_failures);
-	return t_failures ? 1 : 0;
+		failures++;
+	printf("%s: %d checks, %d failures\n", name, checks, failures);
+	return failures ? 1 : 0;
 }
 
 struct t_port {
@@ -77,6 +62,20 @@ static inline void t_hdr(struct nma_req_header *h, const char *name, uint16_t ty
 	h->nr_reqtype = type;
 	snprintf(h->nr_name, sizeof(h->nr_name), "%s", name);
 	h->nr_body = (uint64_t)(uintptr_t)body;
+}
+
+/* one control request on a fresh handle; 0 or -errno */
+static inline int t_ctl(const char *name, uint16_t type, void *body)
+{
+	struct nma_req_header h;
+	int fd = nms_open(), err;
+
+	if (fd < 0)
+		return fd;
+	t_hdr(&h, name, type, body);
+	err = nms_ctrl(fd, &h);
+	nms_close(fd);
+	return err;
 }
 
 /* open + REGISTER + mmap; returns 0 or -errno */
