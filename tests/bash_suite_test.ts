@@ -5,6 +5,7 @@
 // "skipped" and is reported as such); afterwards its fd server and daemon are stopped and its
 // directory is removed.
 import assert from "node:assert/strict";
+import { bash, cleanUpBashRun } from "./bash_env.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const BASH_DIR = `${ROOT}tests/bash`;
@@ -17,27 +18,6 @@ interface Outcome {
   script: string;
   code: number;
   output: string;
-}
-
-const decoder = new TextDecoder();
-
-/** Runs `bash -c CMD` (ARGS are $1, $2, ...) with `env`; returns its status and combined output. */
-async function bash(
-  cmd: string,
-  args: string[],
-  env: Record<string, string>,
-  secs: number,
-): Promise<{ code: number; output: string }> {
-  const out = await new Deno.Command("bash", {
-    args: ["-c", `exec 2>&1; ${cmd}`, "bash", ...args],
-    cwd: ROOT,
-    env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-    signal: AbortSignal.timeout((secs + 10) * 1000),
-  }).output();
-  return { code: out.code, output: decoder.decode(out.stdout) };
 }
 
 function scripts(): string[] {
@@ -65,36 +45,8 @@ async function runScript(script: string, bin: string): Promise<Outcome> {
     );
     return { script, ...r };
   } finally {
-    await cleanUp(dir, env);
+    await cleanUpBashRun(dir, env);
   }
-}
-
-/**
- * Stops the fd server and the uvale daemon of `dir`, then removes it. A killed script may have
- * left one of them still starting (it binds its socket a moment later and the removal then
- * fails with ENOTEMPTY), so this repeats a few times; once `dir` is gone neither can start.
- */
-async function cleanUp(dir: string, env: Record<string, string>): Promise<void> {
-  for (let round = 0; round < 4; round++) {
-    await bash("functional -c", [], env, 20).catch(() => undefined);
-    await bash("functional-legacy -c", [], env, 20).catch(() => undefined);
-    await new Deno.Command(Deno.execPath(), {
-      args: ["eval", "-q", "import { uvaleStop } from './mod.ts'; try { uvaleStop(); } catch {}"],
-      cwd: ROOT,
-      env,
-      stdout: "null",
-      stderr: "null",
-      signal: AbortSignal.timeout(20_000),
-    }).output().catch(() => undefined);
-    try {
-      await Deno.remove(dir, { recursive: true });
-      return;
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-  throw new Error(`could not clean up ${dir}: something still writes into it`);
 }
 
 Deno.test("tests/bash: each script passes through the drop-in launchers", async (t) => {

@@ -6,6 +6,7 @@
 // ($NETMAP_SRC, default /tmp/netmap-src), root and bc; skipped with the reason otherwise.
 // NMSCRIPT_LEGACY_ALL=1 runs all 27 legacy tests (about 90 s) instead of the chosen ones.
 import assert from "node:assert/strict";
+import { bash, cleanUpBashRun } from "./bash_env.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 /** Tests run by default: exclusive open, extra buffers (nr_arg3) on VALE and pipe, partial read, monitor. */
@@ -31,48 +32,6 @@ function missing(): string | undefined {
 
 const why = missing();
 if (why !== undefined) console.log(`legacy_randomized_test: skipped: ${why}`);
-
-/** Runs `bash -c CMD ARGS...`; returns the status and the combined output. */
-async function bash(
-  cmd: string,
-  args: string[],
-  vars: Record<string, string>,
-  secs: number,
-): Promise<{ code: number; output: string }> {
-  const out = await new Deno.Command("bash", {
-    args: ["-c", `exec 2>&1; ${cmd}`, "bash", ...args],
-    cwd: ROOT,
-    env: vars,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-    signal: AbortSignal.timeout((secs + 10) * 1000),
-  }).output();
-  return { code: out.code, output: new TextDecoder().decode(out.stdout) };
-}
-
-/** Stops both fd servers and the uvale daemon of the run, then removes its directory. */
-async function cleanUp(dir: string, vars: Record<string, string>): Promise<void> {
-  for (let round = 0; round < 4; round++) {
-    await bash("functional-legacy -c; functional -c", [], vars, 20).catch(() => undefined);
-    await new Deno.Command(Deno.execPath(), {
-      args: ["eval", "-q", "import { uvaleStop } from './mod.ts'; try { uvaleStop(); } catch {}"],
-      cwd: ROOT,
-      env: vars,
-      stdout: "null",
-      stderr: "null",
-      signal: AbortSignal.timeout(20_000),
-    }).output().catch(() => undefined);
-    try {
-      await Deno.remove(dir, { recursive: true });
-      return;
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-  throw new Error(`could not clean up ${dir}: something still writes into it`);
-}
 
 Deno.test({
   name: "randomized_tests: the legacy pass (functional-legacy, fd_server-legacy) passes",
@@ -108,7 +67,7 @@ Deno.test({
         });
       }
     } finally {
-      await cleanUp(dir, vars);
+      await cleanUpBashRun(dir, vars);
     }
   },
 });
