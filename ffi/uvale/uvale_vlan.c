@@ -504,6 +504,20 @@ static struct vhandle *vh_find(int fd)
 	return NULL;
 }
 
+/* the handle of vfd with vlock held, or NULL (unlocked, EBADF's sentence set) */
+static struct vhandle *vh_lock(int vfd)
+{
+	struct vhandle *h;
+
+	pthread_mutex_lock(&vlock);
+	h = vh_find(vfd);
+	if (h == NULL) {
+		pthread_mutex_unlock(&vlock);
+		nms_set_error("fd %d is not a VLAN handle (nms_vlan_open)", vfd);
+	}
+	return h;
+}
+
 static int vh_add(int fd)
 {
 	struct vhandle *h;
@@ -624,13 +638,9 @@ int uv_vlan_write(int vfd, const void *records, size_t len)
 	struct vhandle *h;
 	int rc;
 
-	pthread_mutex_lock(&vlock);
-	h = vh_find(vfd);
-	if (h == NULL) {
-		pthread_mutex_unlock(&vlock);
-		nms_set_error("fd %d is not a VLAN handle (nms_vlan_open)", vfd);
+	h = vh_lock(vfd);
+	if (h == NULL)
 		return -EBADF;
-	}
 	if (len > UV_VLAN_WRITE_MAX) {
 		/* too long to send: judged here, with the same rules */
 		int32_t index;
@@ -654,13 +664,9 @@ int uv_vlan_read(int vfd, void *buf, size_t len)
 	struct vhandle *h;
 	int rc;
 
-	pthread_mutex_lock(&vlock);
-	h = vh_find(vfd);
-	if (h == NULL) {
-		pthread_mutex_unlock(&vlock);
-		nms_set_error("fd %d is not a VLAN handle (nms_vlan_open)", vfd);
+	h = vh_lock(vfd);
+	if (h == NULL)
 		return -EBADF;
-	}
 	rc = vxfer(h, UV_OP_VLAN_READ, NULL, 0, len, buf, len);
 	pthread_mutex_unlock(&vlock);
 	return rc;
@@ -670,13 +676,9 @@ int uv_vlan_close(int vfd)
 {
 	struct vhandle *h;
 
-	pthread_mutex_lock(&vlock);
-	h = vh_find(vfd);
-	if (h == NULL) {
-		pthread_mutex_unlock(&vlock);
-		nms_set_error("fd %d is not a VLAN handle (nms_vlan_open)", vfd);
+	h = vh_lock(vfd);
+	if (h == NULL)
 		return -EBADF;
-	}
 	*h = vhs[--nvh];
 	pthread_mutex_unlock(&vlock);
 	return close(vfd) < 0 ? -errno : 0;
