@@ -28,21 +28,10 @@ static int ns_a = -1, ns_b = -1, ns_c = -1;
 static bool make_namespaces(char *why, size_t n)
 {
 	int self = (int)getpid();
-	int *nss[3] = { &ns_c, &ns_b, &ns_a };
+	int *const nss[3] = { &ns_c, &ns_b, &ns_a };
 
-	if (system("ip -V >/dev/null 2>&1") != 0) {
-		snprintf(why, n, "iproute2 ('ip') is not installed");
+	if (!ns_make(nss, 3, why, n))
 		return false;
-	}
-	for (int i = 0; i < 3; i++) {
-		if (unshare(CLONE_NEWNET) < 0) {
-			snprintf(why, n, "cannot create a network namespace: %s", strerror(errno));
-			return false;
-		}
-		write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
-		write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
-		*nss[i] = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	}
 	if (ns_sh(ns_a, ns_a, "ip link add vA address 02:00:00:00:00:0a type veth peer name vB "
 		     "address 02:00:00:00:00:0b netns /proc/%d/fd/%d", self, ns_b) ||
 	    ns_sh(ns_a, ns_a, "ip link add a1 type veth peer name b1 netns /proc/%d/fd/%d", self, ns_b) ||

@@ -22,21 +22,10 @@ static int ns_h = -1, ns_x = -1, ns_y = -1;
 
 static bool make_namespaces(char *why, size_t n)
 {
-	int *nss[3] = { &ns_y, &ns_x, &ns_h };
+	int *const nss[3] = { &ns_y, &ns_x, &ns_h };
 
-	if (system("ip -V >/dev/null 2>&1") != 0) {
-		snprintf(why, n, "iproute2 ('ip') is not installed");
+	if (!ns_make(nss, 3, why, n))
 		return false;
-	}
-	for (int i = 0; i < 3; i++) {
-		if (unshare(CLONE_NEWNET) < 0) {
-			snprintf(why, n, "cannot create a network namespace: %s", strerror(errno));
-			return false;
-		}
-		write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
-		write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
-		*nss[i] = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	}
 	if (ns_sh(ns_x, ns_h, "ip link add vA type veth peer name vB && "
 		  "ip link add gA type veth peer name gB && "
 		  "for i in vA vB gA gB; do ip link set $i up || exit 1; done") ||
