@@ -131,6 +131,8 @@ export interface PortInfo {
   extraBuffersRequested: number;
   /** Effective maximum offset (0 without offsets). */
   maxOffset: number;
+  /** Bound with NR_NO_TX_POLL (`options.noTxPoll`): a poll for "rx" leaves the TX rings alone. */
+  noTxPoll: boolean;
 }
 
 /**
@@ -441,6 +443,7 @@ export class Port implements RingOwner {
       extraBuffers: reg.get("nr_extra_bufs"),
       extraBuffersRequested: extraAsked < 0 ? reg.get("nr_extra_bufs") : extraAsked,
       maxOffset: any ? any.maxOffset : 0,
+      noTxPoll: (reg.getBig("nr_flags") & BigInt(layout().constant("NR_NO_TX_POLL"))) !== 0n,
     });
   }
 

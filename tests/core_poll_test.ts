@@ -43,6 +43,7 @@ await scenarios(import.meta, {
     const sw = uniqueName("vale");
     using a = openPort(`${sw}:a`, { noTxPoll: true });
     using b = openPort(`${sw}:b`);
+    assert.deepEqual([a.info.noTxPoll, b.info.noTxPoll], [true, false]);
     submitOnly(a, 2);
     assert.equal(await a.ready("rx", { timeoutMs: 50 }), false);
     assert.equal(received(b), 0, "NR_NO_TX_POLL: poll for rx does not txsync");

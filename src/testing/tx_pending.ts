@@ -59,7 +59,7 @@ export function noteTxSync(port: Port): void {
 /**
  * Records a completed ready(): netmap's poll (kernel and uvale alike) syncs
  * the TX rings that have submitted slots whichever direction it waits for
- * (ports opened by nmscript never set NETMAP_NO_TX_POLL).
+ * (unless the port was bound with NR_NO_TX_POLL, `options.noTxPoll`).
  *
  * @param port The port.
  * @param dir The direction ready() waited for.
@@ -71,8 +71,7 @@ export function noteTxSync(port: Port): void {
  */
 export function noteTxPoll(port: Port, dir: "tx" | "rx"): void {
   if (port.closed) return;
-  void dir;
-  noteTxSync(port);
+  if (dir === "tx" || !port.info.noTxPoll) noteTxSync(port);
 }
 
 /** A TX ring with submitted slots netmap was never told about. */
