@@ -247,6 +247,7 @@ export {
 } from "./src/testing/fixtures.ts";
 export {
   EXIT,
+  listNetmapTests,
   netmapTest,
   type NetmapTestContext,
   type NetmapTestInfo,
@@ -255,8 +256,12 @@ export {
   SkipError,
   SUITE_IN_PROCESS_ENV,
   type SuiteSummary,
+  TEST_SLOTS_DEFAULT,
+  TEST_SLOTS_ENV,
+  testPortConf,
   XfailError,
   type XfailOptions,
 } from "./src/testing/suite.ts";
 export { artifactDir, ARTIFACTS_ENV } from "./src/testing/artifacts.ts";
+export { type Assert, assert, AssertionError, type ErrorCheck } from "./src/testing/assert.ts";
 export { checkPattern } from "./src/frames/pattern_check.ts";

@@ -66,6 +66,22 @@ await scenarios(import.meta, {
     assert.deepEqual(portsOf(name), []);
   },
 
+  "conf: switch, pipe and persistent port create their ports with it; open() options win": () => {
+    const conf = { slots: 64 };
+    {
+      using sw = valeSwitch({ conf });
+      assert.equal(sw.open("a").info.txSlots, 64);
+      const b = sw.open("b", { conf: { rxSlots: 32 } });
+      assert.deepEqual([b.info.txSlots, b.info.rxSlots], [64, 32]);
+      // an existing port keeps its own configuration, as in netmap
+      assert.equal(sw.open("a", { conf: { slots: 256 } }).info.txSlots, 64);
+      using p = pipe({ conf });
+      assert.equal(p.open("master").info.rxSlots, 64);
+      using v = persistentPort({ conf, attach: [sw] });
+      assert.equal(v.openVia(sw).info.txSlots, 64);
+    }
+  },
+
   "switch: a port opened behind its back is reported as a leak": () => {
     const sw = valeSwitch();
     const stray = openPort(sw.portName("stray"));

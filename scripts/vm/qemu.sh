@@ -7,15 +7,21 @@ VM_MEM=${VM_MEM:-2G}
 VM_SMP=${VM_SMP:-2}
 VM_ACCEL=${VM_ACCEL:-tcg} # VM_ACCEL=kvm where /dev/kvm works
 VM_CPU=${VM_CPU:-max}     # QEMU's CPU model; Nehalem: no AVX, which TCG emulates slowly
+# The guest's clocksource. Left to itself, the kernel finds the TSC unstable under TCG and falls
+# back to the HPET, where every clock read (Deno's timers, V8, performance.now()) is a system
+# call plus an emulated device access; real hardware and KVM guests read the TSC (or kvm-clock)
+# in user space. VM_CLOCKSOURCE=default keeps the kernel's choice.
+VM_CLOCKSOURCE=${VM_CLOCKSOURCE:-tsc}
 
 # vm_boot INITRD CONSOLE_LOG SECONDS
 vm_boot() {
-  local initrd=$1 log=$2 secs=$3 rc
+  local initrd=$1 log=$2 secs=$3 rc clock=''
+  [ "$VM_CLOCKSOURCE" = default ] || clock=" clocksource=$VM_CLOCKSOURCE tsc=reliable"
   set +e
   timeout --foreground -k 5 "$secs" qemu-system-x86_64 -accel "$VM_ACCEL" -cpu "$VM_CPU" -smp "$VM_SMP" \
     -m "$VM_MEM" -display none -monitor none -serial stdio -no-reboot -nodefaults \
     -kernel "$VM_KROOT/boot/vmlinuz-$VM_KVER" -initrd "$initrd" \
-    -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init" </dev/null 2>&1 |
+    -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init$clock" </dev/null 2>&1 |
     tee "$log" | awk '/^NMS-VM-FILE-BEGIN/ {skip = 1; next} /^NMS-VM-FILE-END/ {skip = 0; next}
       /^NMS-VM-EXIT:/ {next} !skip {print; fflush()}'
   local st=${PIPESTATUS[0]}

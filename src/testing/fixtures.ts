@@ -14,7 +14,7 @@
 import { vlan, type VlanConf, type VlanConfOptions } from "../vlan.ts";
 import { NetmapError } from "../errors.ts";
 import { backendName } from "../ffi.ts";
-import { openPort, type Port, type PortOptions } from "../port.ts";
+import { openPort, type Port, type PortConf, type PortOptions } from "../port.ts";
 import {
   portInfo,
   valeAttach,
@@ -44,6 +44,17 @@ export interface FixtureOptions {
   scope?: TestScope;
   /** Prefix of the generated name. */
   prefix?: string;
+  /**
+   * Rings and slots of the ports the fixture creates (a switch's new ports, a pipe's parent);
+   * an open() option's `conf` overrides it field by field. Opening a port that exists already
+   * keeps that port's own configuration, as netmap does.
+   */
+  conf?: PortConf;
+}
+
+/** `options` with `conf` under its own conf (its fields win). */
+function withConf(conf: PortConf, options: PortOptions = {}): PortOptions {
+  return { ...options, conf: { ...conf, ...options.conf } };
 }
 
 /** errno names that say "this backend does not have the feature" on uvale. */
@@ -139,16 +150,20 @@ export function openScoped(scope: TestScope, name: string, options?: PortOptions
 export class ValeSwitch implements Disposable {
   /** The switch name ("valeab12c"). */
   readonly name: string;
+  /** Rings and slots of the ports open() creates. */
+  readonly conf: PortConf;
   readonly #ports: Port[] = [];
 
   /**
    * Creates the fixture for an existing or future switch (nothing is opened yet).
    *
    * @param name The switch name (must start with "vale").
+   * @param conf Rings and slots of the ports open() creates (default: netmap's).
    */
-  constructor(name: string) {
+  constructor(name: string, conf: PortConf = {}) {
     if (!name.startsWith("vale")) throw new RangeError(`Switch '${name}' must start with "vale"`);
     this.name = name;
+    this.conf = conf;
   }
 
   /**
@@ -169,7 +184,7 @@ export class ValeSwitch implements Disposable {
    * @returns The open port.
    */
   open(p: string, options?: PortOptions): Port {
-    const port = openPort(this.portName(p), options);
+    const port = openPort(this.portName(p), withConf(this.conf, options));
     this.#ports.push(port);
     return port;
   }
@@ -200,13 +215,13 @@ export class ValeSwitch implements Disposable {
  * const v0 = sw.open("v0");
  * ```
  *
- * @param options scope and name prefix (default "vale").
+ * @param options scope, name prefix (default "vale") and the conf of its ports.
  * @returns The switch fixture.
  */
 export function valeSwitch(options: FixtureOptions = {}): ValeSwitch {
   const prefix = options.prefix ?? "vale";
   if (!prefix.startsWith("vale")) throw new RangeError(`Prefix '${prefix}' must start with "vale"`);
-  const sw = new ValeSwitch(uniqueName(prefix, 5));
+  const sw = new ValeSwitch(uniqueName(prefix, 5), options.conf);
   options.scope?.use(`switch ${sw.name}`, sw);
   return sw;
 }
@@ -415,6 +430,8 @@ export class Pipe implements Disposable {
   readonly parent: string;
   /** The pipe id ("1"). */
   readonly id: string;
+  /** Rings and slots the first end opened creates the parent with. */
+  readonly conf: PortConf;
   readonly #ports: Port[] = [];
 
   /**
@@ -422,10 +439,12 @@ export class Pipe implements Disposable {
    *
    * @param parent The parent's name.
    * @param id The pipe id.
+   * @param conf Rings and slots of the parent the first end creates (default: netmap's).
    */
-  constructor(parent: string, id: string) {
+  constructor(parent: string, id: string, conf: PortConf = {}) {
     this.parent = parent;
     this.id = id;
+    this.conf = conf;
   }
 
   /** The master end's name ("netmap:PARENT{ID"). */
@@ -447,7 +466,8 @@ export class Pipe implements Disposable {
    * @returns The open port.
    */
   open(end: "master" | "slave", suffix = "", options?: PortOptions): Port {
-    const port = openPort(`${end === "master" ? this.master : this.slave}${suffix}`, options);
+    const name = `${end === "master" ? this.master : this.slave}${suffix}`;
+    const port = openPort(name, withConf(this.conf, options));
     this.#ports.push(port);
     return port;
   }
@@ -504,11 +524,11 @@ export interface PipeOptions extends FixtureOptions {
  * const m = p.open("master");
  * ```
  *
- * @param options scope, prefix, id.
+ * @param options scope, prefix, id, conf of the parent.
  * @returns The fixture.
  */
 export function pipe(options: PipeOptions = {}): Pipe {
-  const p = new Pipe(uniqueName(options.prefix ?? "nmpipe", 5), options.id ?? "1");
+  const p = new Pipe(uniqueName(options.prefix ?? "nmpipe", 5), options.id ?? "1", options.conf);
   options.scope?.use(`pipe ${p.parent}`, p);
   return p;
 }

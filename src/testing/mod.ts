@@ -33,3 +33,4 @@ export { type UnsyncedTx, unsyncedTx, unsyncedTxHint } from "./tx_pending.ts";
 export * from "./io.ts";
 export * from "./fixtures.ts";
 export * from "./suite.ts";
+export { type Assert, assert, AssertionError, type ErrorCheck } from "./assert.ts";

@@ -16,8 +16,9 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { getopt } from "../cli/getopt.ts";
 import { backendName, uvaleStop } from "../ffi.ts";
+import type { PortConf } from "../port.ts";
 import { ARTIFACTS_ENV, removeStaleArtifacts, writeFailureArtifacts } from "./artifacts.ts";
 import { Capture, setActiveCapture } from "./capture.ts";
 import { LeakError, TestScope } from "./scope.ts";
@@ -91,6 +92,46 @@ export interface NetmapTestContext {
   capture: Capture;
   /** The backend the test runs on: "kernel" or "uvale". */
   backend: string;
+  /**
+   * Rings and slots for the ports the test creates (pass it to the fixtures:
+   * `valeSwitch({ scope: t.scope, conf: t.conf })`): {@linkcode TEST_SLOTS_DEFAULT} slots per
+   * ring unless `NMSCRIPT_TEST_SLOTS` says otherwise (0: netmap's own default, 1024). Why: a new
+   * VALE port or pipe parent gets a private memory region sized by its rings, 42 MB at 1024
+   * slots against netmap's 8 MB floor at 128, and setting that up is most of what a short test
+   * costs on a slow machine (300 ms against 40 ms per port in a QEMU TCG guest).
+   */
+  conf: PortConf;
+}
+
+/** Environment variable: slots per ring of the ports a netmap test creates (0: netmap's). */
+export const TEST_SLOTS_ENV = "NMSCRIPT_TEST_SLOTS";
+/** Slots per ring of the ports a netmap test creates when NMSCRIPT_TEST_SLOTS is not set. */
+export const TEST_SLOTS_DEFAULT = 128;
+
+/**
+ * The port configuration netmap tests create their ports with: `{ slots: N }` from
+ * NMSCRIPT_TEST_SLOTS (default {@linkcode TEST_SLOTS_DEFAULT}), `{}` for 0.
+ *
+ * @example
+ * ```ts
+ * import { testPortConf } from "../../mod.ts";
+ * console.log(testPortConf()); // { slots: 128 } unless NMSCRIPT_TEST_SLOTS is set
+ * ```
+ *
+ * @returns The configuration; throws a RangeError naming the variable when it is not a whole
+ * number from 0 to 16384.
+ */
+export function testPortConf(): PortConf {
+  const raw = Deno.env.get(TEST_SLOTS_ENV);
+  if (raw === undefined || raw === "") return { slots: TEST_SLOTS_DEFAULT };
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 16384) {
+    throw new RangeError(
+      `${TEST_SLOTS_ENV}='${raw}' is not a slot count: use a whole number from 1 to 16384, ` +
+        "or 0 for netmap's default",
+    );
+  }
+  return n === 0 ? {} : { slots: n };
 }
 
 /**
@@ -230,19 +271,20 @@ export function parseSendRecvArgs(
   args: string[],
   defaults: Partial<SendRecvParams>,
 ): SendRecvParams {
-  const { values } = parseArgs({
-    args,
-    options: {
-      l: { type: "string" },
-      f: { type: "string" },
-      n: { type: "string" },
-      q: { type: "boolean" },
-      v: { type: "boolean", multiple: true },
-      h: { type: "boolean" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  // netmap's test_lib reads these with bash's getopts: the same clusters ("-qv", "-l60") here.
+  const r = getopt(args, ":hvql:f:n:", { posixlyCorrect: true });
+  const values: { l?: string; f?: string; n?: string; q?: boolean; v: number } = { v: 0 };
+  for (const it of r.items) {
+    if (it.kind === "error") {
+      throw new RangeError(
+        it.reason === "invalid" ? `unknown option -${it.optopt}` : `-${it.optopt} needs a value`,
+      );
+    }
+    if (it.name === "v") values.v++;
+    else if (it.name === "q") values.q = true;
+    else if (it.name === "l" || it.name === "f" || it.name === "n") values[it.name] = it.arg;
+  }
+  if (r.operands.length > 0) throw new RangeError(`unexpected argument '${r.operands[0]}'`);
   const num = (flag: string, v: string | undefined, d: number): number => {
     if (v === undefined) return d;
     const n = Number(v);
@@ -258,7 +300,7 @@ export function parseSendRecvArgs(
     fill: fill[0],
     num: num("n", values.n, defaults.num ?? 1),
     seq: values.q ?? defaults.seq ?? false,
-    verbose: values.v?.length ?? 0,
+    verbose: values.v,
   };
 }
 
@@ -324,6 +366,7 @@ async function runOnce(
   let backend = "unknown";
   const ctx: NetmapTestContext = {
     scope,
+    conf: {},
     params,
     log: (m) => {
       if (params.verbose > 0) console.log(`# ${m}`);
@@ -344,6 +387,7 @@ async function runOnce(
   let error: unknown;
   try {
     backend = backendName();
+    ctx.conf = testPortConf();
     await withTimeout(title, timeoutMs, () => body(ctx));
   } catch (e) {
     if (e instanceof SkipError) {
@@ -515,6 +559,27 @@ export interface SuiteSummary {
  * const opts: RunSuiteOptions = { match: ["021", "send_rec"], timeoutMs: 30_000 };
  * ```
  */
+/**
+ * The tests registered by the imported test modules (what {@linkcode runNetmapSuite} would run),
+ * in registration order.
+ *
+ * @example
+ * ```ts
+ * import { listNetmapTests } from "../../mod.ts";
+ * for (const t of listNetmapTests()) console.log(`${t.id}_${t.name}: ${t.purpose}`);
+ * ```
+ *
+ * @param match Only the tests whose "NNN_name" contains one of these (default: all).
+ * @returns Their descriptions.
+ */
+export function listNetmapTests(match: string[] = []): NetmapTestInfo[] {
+  return registered
+    .filter(({ info }) =>
+      match.length === 0 || match.some((m) => `${info.id}_${info.name}`.includes(m))
+    )
+    .map(({ info }) => info);
+}
+
 export interface RunSuiteOptions {
   /** Run only the tests whose "NNN_name" contains one of these (default: all). */
   match?: string[];
@@ -542,9 +607,8 @@ export interface RunSuiteOptions {
 export async function runNetmapSuite(options: RunSuiteOptions = {}): Promise<SuiteSummary> {
   const started = performance.now();
   const match = options.match ?? [];
-  const tests = registered.filter(({ info }) =>
-    match.length === 0 || match.some((m) => `${info.id}_${info.name}`.includes(m))
-  );
+  const selected = new Set(listNetmapTests(match));
+  const tests = registered.filter(({ info }) => selected.has(info));
   const counts = { pass: 0, fail: 0, xfail: 0, skip: 0 };
   // A promise a test forgot and that rejects later must not end the process: it fails the
   // test running when it shows up.

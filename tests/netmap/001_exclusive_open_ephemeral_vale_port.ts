@@ -9,7 +9,7 @@ netmapTest(import.meta, {
   purpose: "an ephemeral VALE port opened with /x refuses every other open (EBUSY)",
   defaults: { len: 274, fill: "c" },
 }, (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = valeSwitch({ scope: t.scope, conf: t.conf });
   sw.open("v0/x");
   assertFailsWith("EBUSY", `open ${sw.portName("v0")}`, () => sw.open("v0"));
   assertFailsWith("EBUSY", `open ${sw.portName("v0/x")}`, () => sw.open("v0/x"));

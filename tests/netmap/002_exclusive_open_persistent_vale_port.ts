@@ -19,7 +19,7 @@ netmapTest(import.meta, {
   defaults: { len: 274, fill: "c" },
 }, (t) => {
   const sw = bug882Switch(t); // shared on kernel: #882 keeps it alive
-  const v0 = persistentPort({ scope: t.scope, attach: [sw] });
+  const v0 = persistentPort({ scope: t.scope, conf: t.conf, attach: [sw] });
   const holder = v0.openVia(sw, "/x");
   for (const suffix of ["", "/x"]) {
     const step = `open ${sw.portName(v0.name)}${suffix}`;

@@ -10,7 +10,7 @@ netmapTest(import.meta, {
   purpose: "a pipe end opened with /x refuses every other open (EBUSY)",
   defaults: { len: 274, fill: "c" },
 }, (t) => {
-  const p = pipe({ scope: t.scope });
+  const p = pipe({ scope: t.scope, conf: t.conf });
   p.open("master", "/x");
   assertFailsWith("EBUSY", `open ${p.master}`, () => p.open("master"));
   assertFailsWith("EBUSY", `open ${p.master}/x`, () => p.open("master", "/x"));

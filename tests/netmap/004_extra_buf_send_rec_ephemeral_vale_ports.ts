@@ -9,7 +9,7 @@ netmapTest(import.meta, {
   purpose: "frames sent from extra buffers of an ephemeral VALE port reach the other ports",
   defaults: { len: 274, fill: "c" },
 }, async (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = valeSwitch({ scope: t.scope, conf: t.conf });
   const [v1, v2] = [sw.open("v1"), sw.open("v2")];
   const v0 = sw.open("v0", { extraBuffers: EXTRA_BUFFERS });
   const frames = eventFrames(t.params);

@@ -19,7 +19,9 @@ netmapTest(import.meta, {
   defaults: { len: 274, fill: "c" },
 }, async (t) => {
   const sw = bug882Switch(t); // shared on kernel: #882 keeps it alive
-  const [p0, p1, p2] = [0, 1, 2].map(() => persistentPort({ scope: t.scope, attach: [sw] }));
+  const [p0, p1, p2] = [0, 1, 2].map(() =>
+    persistentPort({ scope: t.scope, conf: t.conf, attach: [sw] })
+  );
   const [v0, v1] = [p0.openVia(sw), p1.openVia(sw)];
   const v2 = p2.openVia(sw, "", { extraBuffers: EXTRA_BUFFERS });
   const frames = eventFrames(t.params);

@@ -9,7 +9,7 @@ netmapTest(import.meta, {
   purpose: "frames sent from extra buffers of a pipe end reach the other end",
   defaults: { len: 274, fill: "c" },
 }, async (t) => {
-  const p = pipe({ scope: t.scope });
+  const p = pipe({ scope: t.scope, conf: t.conf });
   const master = p.open("master");
   const slave = p.open("slave", "", { extraBuffers: EXTRA_BUFFERS });
   const frames = eventFrames(t.params);

@@ -14,7 +14,7 @@ netmapTest(import.meta, {
   purpose: "a VALE switch learns source MACs and sends unicast frames only to the learned port",
   defaults: { len: 150, fill: "d" },
 }, async (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = valeSwitch({ scope: t.scope, conf: t.conf });
   const [v0, v1, v2] = [sw.open("v0"), sw.open("v1"), sw.open("v2")];
   const s = randomMac();
   t.log(`S = ${s}`);

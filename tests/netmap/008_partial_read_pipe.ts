@@ -3,7 +3,7 @@
 // and sending one frame more than the free slots times out. Fixed values as in netmap: fill
 // 'h', length 274, 10 sent, 7 read (only -v and -q apply).
 import { expect, netmapTest, pipe, send, txCapacity } from "../../src/testing/mod.ts";
-import assert from "node:assert/strict";
+import { assert } from "../../src/testing/assert.ts";
 import { NetmapError } from "../../src/errors.ts";
 import { ARRIVAL_MS, eventFrames, SILENCE_MS } from "./_lib.ts";
 
@@ -13,7 +13,7 @@ netmapTest(import.meta, {
   purpose: "frames not read by a pipe's receiver keep the sender's TX slots busy",
   defaults: {},
 }, async (t) => {
-  const p = pipe({ scope: t.scope });
+  const p = pipe({ scope: t.scope, conf: t.conf });
   const master = p.open("master");
   const slave = p.open("slave");
   const params = { ...t.params, len: 274, fill: "h", num: 10 };

@@ -11,8 +11,8 @@ netmapTest(import.meta, {
 }, (t) => {
   // After #882 (the attach to b renames the port), b lets the port go but a keeps it: a is the
   // shared switch on kernel netmap (see bug882Switch in _lib.ts).
-  const [a, b] = [bug882Switch(t), valeSwitch({ scope: t.scope })];
-  const v0 = persistentPort({ scope: t.scope });
+  const [a, b] = [bug882Switch(t), valeSwitch({ scope: t.scope, conf: t.conf })];
+  const v0 = persistentPort({ scope: t.scope, conf: t.conf });
   v0.attach(a);
   assertFailsWith("EBUSY", "second attach to A", () => v0.attach(a));
   v0.attach(b);

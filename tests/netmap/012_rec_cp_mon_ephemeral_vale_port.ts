@@ -9,7 +9,7 @@ netmapTest(import.meta, {
     "an RX copy monitor (/r) sees the frames an ephemeral VALE port receives, and the port still gets them",
   defaults: { len: 150, fill: "d" },
 }, async (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = valeSwitch({ scope: t.scope, conf: t.conf });
   const v0 = sw.open("v0");
   const mon = monitor(t.scope, sw.portName("v0"), "r");
   const v1 = sw.open("v1");

@@ -12,7 +12,7 @@ netmapTest(import.meta, {
   defaults: { len: 150, fill: "d" },
 }, async (t) => {
   const sw = bug882Switch(t); // shared on kernel: #882 keeps it alive
-  const p0 = persistentPort({ scope: t.scope, attach: [sw] });
+  const p0 = persistentPort({ scope: t.scope, conf: t.conf, attach: [sw] });
   const v0 = p0.openVia(sw);
   const mon = monitor(t.scope, `netmap:${p0.name}`, "r");
   const v1 = sw.open("v1");

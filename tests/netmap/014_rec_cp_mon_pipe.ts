@@ -9,7 +9,7 @@ netmapTest(import.meta, {
     "an RX copy monitor (/r) sees the frames a pipe end receives, and the port still gets them",
   defaults: { len: 150, fill: "d" },
 }, async (t) => {
-  const p = pipe({ scope: t.scope });
+  const p = pipe({ scope: t.scope, conf: t.conf });
   const v0 = p.open("master");
   const mon = monitor(t.scope, p.master, "r");
   const v1 = p.open("slave");

@@ -8,7 +8,7 @@ netmapTest(import.meta, {
   purpose: "a TX copy monitor (/t) sees the frames an ephemeral VALE port sends",
   defaults: { len: 150, fill: "d" },
 }, async (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = valeSwitch({ scope: t.scope, conf: t.conf });
   const v0 = sw.open("v0");
   const mon = monitor(t.scope, sw.portName("v0"), "t");
   const v1 = sw.open("v1");

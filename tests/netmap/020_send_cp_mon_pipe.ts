@@ -8,7 +8,7 @@ netmapTest(import.meta, {
   purpose: "a TX copy monitor (/t) sees the frames a pipe end sends",
   defaults: { len: 150, fill: "d" },
 }, async (t) => {
-  const p = pipe({ scope: t.scope });
+  const p = pipe({ scope: t.scope, conf: t.conf });
   const v0 = p.open("master");
   const mon = monitor(t.scope, p.master, "t");
   const v1 = p.open("slave");

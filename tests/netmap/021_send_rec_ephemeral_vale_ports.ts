@@ -9,7 +9,7 @@ netmapTest(import.meta, {
   purpose: "frames sent on an ephemeral VALE port reach every other port of the switch",
   defaults: { len: 274, fill: "c" },
 }, async (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = valeSwitch({ scope: t.scope, conf: t.conf });
   const [v0, v1, v2] = [sw.open("v0"), sw.open("v1"), sw.open("v2")];
   const frames = eventFrames(t.params);
   await deliver(v2, frames, [v0, v1]);

@@ -10,7 +10,7 @@ netmapTest(import.meta, {
   defaults: { len: 274, fill: "c" },
 }, async (t) => {
   const sw = bug882Switch(t); // shared on kernel: #882 keeps it alive
-  const ports = [0, 1, 2].map(() => persistentPort({ scope: t.scope, attach: [sw] }));
+  const ports = [0, 1, 2].map(() => persistentPort({ scope: t.scope, conf: t.conf, attach: [sw] }));
   const [v0, v1, v2] = ports.map((p) => p.openVia(sw));
   const frames = eventFrames(t.params);
   await deliver(v2, frames, [v0, v1]);

@@ -8,7 +8,7 @@ netmapTest(import.meta, {
   purpose: "frames sent on one end of a pipe reach the other end, both ways",
   defaults: { len: 274, fill: "c" },
 }, async (t) => {
-  const p = pipe({ scope: t.scope });
+  const p = pipe({ scope: t.scope, conf: t.conf });
   const master = p.open("master");
   const slave = p.open("slave");
   const frames = eventFrames(t.params);

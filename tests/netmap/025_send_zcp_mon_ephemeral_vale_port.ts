@@ -9,7 +9,7 @@ netmapTest(import.meta, {
     "a zero-copy monitor (/z) sees the frames an ephemeral VALE port sends once their slots come back",
   defaults: { len: 150, fill: "d" },
 }, async (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = valeSwitch({ scope: t.scope, conf: t.conf });
   const v0 = sw.open("v0");
   const mon = monitor(t.scope, sw.portName("v0"), "z");
   const v1 = sw.open("v1");

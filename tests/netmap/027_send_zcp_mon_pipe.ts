@@ -8,7 +8,7 @@ netmapTest(import.meta, {
   purpose: "a zero-copy monitor (/z) sees the frames a pipe end sends once their slots come back",
   defaults: { len: 150, fill: "d" },
 }, async (t) => {
-  const p = pipe({ scope: t.scope });
+  const p = pipe({ scope: t.scope, conf: t.conf });
   const v0 = p.open("master");
   const mon = monitor(t.scope, p.master, "z");
   const v1 = p.open("slave");

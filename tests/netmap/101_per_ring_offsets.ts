@@ -3,7 +3,7 @@
 // from it arrive intact on a port without offsets and the other way round; a second open of
 // the same rings must ask for a compatible mask and maximum (EBUSY otherwise) and adopts the
 // existing ones; a maximum above the buffer size is refused (EINVAL).
-import assert from "node:assert/strict";
+import { assert } from "../../src/testing/assert.ts";
 import { expect, netmapTest, send, valeSwitch } from "../../src/testing/mod.ts";
 import { ARRIVAL_MS, assertFailsWith, eventFrames } from "./_lib.ts";
 
@@ -16,7 +16,7 @@ netmapTest(import.meta, {
   purpose: "ports opened with offsets carry frames at the ring's offsets, intact both ways",
   defaults: { len: 274, fill: "o" },
 }, async (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = valeSwitch({ scope: t.scope, conf: t.conf });
   const a = sw.open("a", { offsets: { initial: INITIAL, max: MAX } });
   const b = sw.open("b");
   assert.equal(a.info.maxOffset, MAX, "effective maximum offset");

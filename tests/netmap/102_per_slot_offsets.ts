@@ -8,7 +8,7 @@
 //   frames, and a fragment longer than the buffer minus o' is dropped, so these frames go in
 //   fragments of at most 1024 bytes;
 // - on a pipe (zero copy: the receiver gets the sender's slot, offset included).
-import assert from "node:assert/strict";
+import { assert } from "../../src/testing/assert.ts";
 import { expect, netmapTest, pipe, send, valeSwitch } from "../../src/testing/mod.ts";
 import { ARRIVAL_MS, eventFrames } from "./_lib.ts";
 
@@ -25,7 +25,7 @@ netmapTest(import.meta, {
   purpose: "frames written at per-slot offsets, over one or several slots, arrive intact",
   defaults: { len: 3000, fill: "p", num: 6, seq: true },
 }, async (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = valeSwitch({ scope: t.scope, conf: t.conf });
   const a = sw.open("a", { offsets });
   const b = sw.open("b", { offsets });
   const c = sw.open("c");
@@ -40,7 +40,7 @@ netmapTest(import.meta, {
   await send(a, frames, { offset: offsetOf, fragmentSize: 1024 });
   await expect(b, frames, { timeoutMs: ARRIVAL_MS });
 
-  const p = pipe({ scope: t.scope });
+  const p = pipe({ scope: t.scope, conf: t.conf });
   const m = p.open("master", "", { offsets });
   const s = p.open("slave", "", { offsets });
   await send(m, frames, { offset: offsetOf });

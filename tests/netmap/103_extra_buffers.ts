@@ -2,7 +2,7 @@
 // and 1 are reserved); sending from them several times over, with frames of one and of several
 // slots, delivers every frame intact; afterwards every buffer is in exactly one place (a TX
 // slot, an RX slot or the free list), which is what netmap needs to free the list on close.
-import assert from "node:assert/strict";
+import { assert } from "../../src/testing/assert.ts";
 import type { Port } from "../../src/port.ts";
 import { expect, netmapTest, send, valeSwitch } from "../../src/testing/mod.ts";
 import { ARRIVAL_MS, eventFrames } from "./_lib.ts";
@@ -23,7 +23,7 @@ netmapTest(import.meta, {
   purpose: "extra buffers used as TX buffers carry frames and stay accounted for",
   defaults: { len: 274, fill: "e", num: 5, seq: true },
 }, async (t) => {
-  const sw = valeSwitch({ scope: t.scope });
+  const sw = valeSwitch({ scope: t.scope, conf: t.conf });
   const a = sw.open("a", { extraBuffers: ASK });
   const b = sw.open("b");
   const granted = a.info.extraBuffers;

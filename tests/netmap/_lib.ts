@@ -1,7 +1,7 @@
 // Helpers shared by the ported netmap tests: the model frames of one `functional` event, and
 // the timeouts the tests use (short, so that a passing test takes well under a second).
 import { functionalFrames, type MacInput } from "../../src/frames/mod.ts";
-import assert from "node:assert/strict";
+import { assert } from "../../src/testing/assert.ts";
 import { NetmapError } from "../../src/errors.ts";
 import type { Port } from "../../src/port.ts";
 import {
@@ -140,8 +140,8 @@ export const BUG_882_SWITCH = "vale882";
  * closed, its leftovers checked) by the test's scope either way.
  */
 export function bug882Switch(t: NetmapTestContext): ValeSwitch {
-  if (t.backend !== "kernel") return valeSwitch({ scope: t.scope });
-  return t.scope.use(`switch ${BUG_882_SWITCH}`, new ValeSwitch(BUG_882_SWITCH));
+  if (t.backend !== "kernel") return valeSwitch({ scope: t.scope, conf: t.conf });
+  return t.scope.use(`switch ${BUG_882_SWITCH}`, new ValeSwitch(BUG_882_SWITCH, t.conf));
 }
 
 /**

@@ -5,6 +5,7 @@
 //   deno run -P=test tests/netmap/run_all.ts 002 send_rec    # tests whose NNN_name has one of these
 //   deno run -P=test tests/netmap/run_all.ts path/to/x.ts    # these test files, in this order
 //   deno run -P=test tests/netmap/run_all.ts -t 10           # a test's limit: 10 s (default 60)
+//   deno run -P=test tests/netmap/run_all.ts -l [NNN...]     # list the tests, run nothing
 //
 // Prints a "TEST: ..." line per test and kselftest's "# Totals" line; exits 1 when a test
 // failed, 4 when every test was skipped, else 0 (XFAIL counts as passing). On uvale the run gets
@@ -13,9 +14,9 @@
 // scope still checks that it left nothing behind. The tests run as a `deno test` child each
 // (tests/testing_netmap_suite_test.ts) where isolation matters, e.g. in `make test`.
 import { backendName, uvaleStop } from "../../src/ffi.ts";
-import { runNetmapSuite } from "../../src/testing/suite.ts";
+import { listNetmapTests, runNetmapSuite } from "../../src/testing/suite.ts";
 
-const USAGE = "usage: run_all.ts [-h] [-t SECONDS] [NNN|NAME|FILE.ts ...]";
+const USAGE = "usage: run_all.ts [-h] [-l] [-t SECONDS] [NNN|NAME|FILE.ts ...]";
 
 /** The suite's files in order: every NNN_name.ts next to this runner. */
 function suiteFiles(): URL[] {
@@ -45,6 +46,8 @@ async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const list = args.includes("-l");
+  args = args.filter((a) => a !== "-l");
   let timeoutMs: number | undefined;
   const t = args.indexOf("-t");
   if (t >= 0) {
@@ -66,6 +69,11 @@ async function main(args: string[]): Promise<number> {
   const files = paths.length > 0
     ? paths.map((p) => new URL(p, `file://${Deno.cwd()}/`))
     : suiteFiles();
+  if (list) {
+    if (!(await load(files))) return 1;
+    for (const i of listNetmapTests(match)) console.log(`${i.id}_${i.name}  ${i.purpose}`);
+    return 0;
+  }
   let ownDir: string | undefined;
   if (!Deno.env.get("NMSCRIPT_UVALE_DIR")) {
     // Set before the first call that reaches the daemon; harmless on kernel netmap.
