@@ -96,6 +96,12 @@ export interface RingView {
   readonly bufIdx32: number;
   /** Slot size in 32-bit words (distance between two slots in `u32`). */
   readonly stride32: number;
+  /**
+   * Index in `u32` of slot 0's `len` and `flags` read as one word (`len` in the low 16 bits,
+   * `flags` in the high 16), or -1 when the layout or the byte order does not allow it. One load
+   * per slot instead of two for loops that look at both.
+   */
+  readonly lenFlags32: number;
   /** Byte offset in `u8` of buffer 0. */
   readonly bufBase: number;
   /** The largest buffer index whose buffer lies inside the memory. */
@@ -106,6 +112,15 @@ export interface RingView {
   readonly bufChanged: number;
   /** The slot flag NS_MOREFRAG (from the layout table). */
   readonly moreFrag: number;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** RingView.lenFlags32 from the slot layout: -1 unless len and flags share one aligned word. */
+function lenFlagsWord(slot0: number, slotSize: number, lenOff: number, flagsOff: number): number {
+  const at = slot0 + lenOff;
+  const packed = LITTLE_ENDIAN && flagsOff === lenOff + 2 && at % 4 === 0 && slotSize % 4 === 0;
+  return packed ? at >>> 2 : -1;
 }
 
 /**
@@ -508,6 +523,7 @@ export class Ring {
         stride16: this.#slotSize >>> 1,
         bufIdx32: (this.#slot0 + this.#bufIdxOff) >>> 2,
         stride32: this.#slotSize >>> 2,
+        lenFlags32: lenFlagsWord(this.#slot0, this.#slotSize, this.#lenOff, this.#flagsOff),
         bufBase: this.#bufBase,
         maxBufIdx: maxBuf < 0 ? -1 : maxBuf,
         offsets: this.#maskNum !== 0,

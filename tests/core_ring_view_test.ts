@@ -24,8 +24,46 @@ await scenarios(import.meta, {
       assert.equal(b, tx.bufIdx(i));
       assert.ok(b <= v.maxBufIdx);
       assert.equal(v.bufBase + b * v.bufSize, tx.bufferOffset(b));
+      // len and flags as one word (little-endian hosts: the layout packs them)
+      assert.ok(v.lenFlags32 >= 0, "len and flags share a word on this host");
+      assert.equal(v.u32[v.lenFlags32 + i * v.stride32], (42 + i) | (0x10 << 16));
       tx.setSlotFlags(i, 0);
     }
+  },
+
+  "fillTx and countRx give the same results through the one-word and the two-word loops": () => {
+    const name = uniqueName("pw");
+    using rxp = openPort(`netmap:${name}{0`);
+    using txp = openPort(`netmap:${name}}0`);
+    const frame = new Uint8Array(70).fill(0x62);
+    const run = (view: "packed" | "split") => {
+      const tx = txp.txRings[0];
+      const rx = rxp.rxRings[0];
+      const real = tx.view();
+      const viewOf = (r: typeof tx) =>
+        view === "packed" ? r.view() : { ...r.view(), lenFlags32: -1 };
+      // a stale len and a set flag on two slots: the loops must rewrite both
+      real.u16[real.len16 + tx.slot(1) * real.stride16] = 9;
+      real.u16[real.flags16 + tx.slot(2) * real.stride16] = 0x4;
+      const n = tx.reserve(5);
+      assert.equal(
+        fillTx(tx, n, { frame, minLen: 0, seq: false, copy: "never" }, 0, viewOf(tx)),
+        350,
+      );
+      tx.submit(n);
+      txp.txsync();
+      rxp.rxsync();
+      const got = rx.peek(rx.numSlots - 1);
+      const lens = Array.from({ length: got }, (_, k) => rx.len(rx.slot(k)));
+      const acc = { pkts: 0, bytes: 0 };
+      assert.equal(countRx(rx, got, acc, Infinity, undefined, viewOf(rx)), got);
+      rx.release(got);
+      rxp.rxsync();
+      return { got, lens, acc };
+    };
+    const packed = run("packed");
+    assert.deepEqual(packed, { got: 5, lens: [70, 70, 70, 70, 70], acc: { pkts: 5, bytes: 350 } });
+    assert.deepEqual(run("split"), packed);
   },
 
   "fillTx copies into changed buffers only; countRx counts and checks sequences": () => {

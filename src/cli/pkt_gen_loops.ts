@@ -352,7 +352,10 @@ export async function receive(
       }
       for (let r = 0; r < port.rxRings.length; r++) {
         const ring = port.rxRings[r];
-        const n = ring.peek(ring.numSlots - 1);
+        // at most -b slots per ring and poll, as the C tool: the sender refills the part
+        // already released while this part is counted (a whole ring per poll would make the
+        // two sides take turns)
+        const n = ring.peek(Math.min(plan.burst, ring.numSlots - 1));
         const m = countRx(ring, n, c, limit, checks[r]);
         if (dumping) { for (let k = 0; k < m; k++) dumpFrame("RX", ring.frame(ring.slot(k))); }
         ring.release(m);

@@ -58,9 +58,14 @@ export function markAllChanged(ring: Ring): void {
  * port.txsync();
  * ```
  */
-export function fillTx(ring: Ring, n: number, t: TxTemplate, seq0: number): number {
+export function fillTx(
+  ring: Ring,
+  n: number,
+  t: TxTemplate,
+  seq0: number,
+  v: RingView = ring.view(),
+): number {
   if (n <= 0) return 0;
-  const v = ring.view();
   // the flag bits that make a slot take the frame; "always" copies whatever the flags say
   const changed = t.copy === "always" ? ALWAYS : t.copy === "changed" ? v.bufChanged : 0;
   const i0 = ring.slot(0);
@@ -98,6 +103,22 @@ function fillRun(
   const len = frame.length;
   const end = f0 + (i0 + n) * stride;
   let f = f0 + i0 * stride;
+  if (v.lenFlags32 >= 0 && changed !== ALWAYS) {
+    // len and flags as one word: steady state is one load per slot (len, flags 0)
+    const u32 = v.u32;
+    const s32 = v.stride32;
+    const g0 = v.lenFlags32;
+    let i = i0;
+    for (; i < i0 + n; i++) {
+      const g = g0 + i * s32;
+      const w = u32[g];
+      if (w !== len) {
+        if ((w >>> 16) & changed) break;
+        u32[g] = len;
+      }
+    }
+    f = f0 + i * stride;
+  }
   for (; f < end && changed !== ALWAYS; f += stride) {
     const flags = u16[f];
     if (flags !== 0) {
@@ -190,9 +211,9 @@ export function countRx(
   acc: RxTotals,
   limit: number,
   seq?: SeqCheck,
+  v: RingView = ring.view(),
 ): number {
   if (n <= 0) return 0;
-  const v = ring.view();
   const i0 = ring.slot(0);
   if (seq === undefined && acc.pkts + n <= limit) {
     // the common case: the limit cannot be reached here; two runs of consecutive slots
@@ -204,18 +225,29 @@ export function countRx(
   return countEach(ring, v, i0, n, acc, limit, seq);
 }
 
-/** Slots i0..i0+n-1 (no wrap) into acc: per slot two loads. */
+/** Slots i0..i0+n-1 (no wrap) into acc: per slot one load (len and flags in one word) or two. */
 function countRun(v: RingView, i0: number, n: number, acc: RxTotals): void {
-  const u16 = v.u16;
-  const stride = v.stride16;
-  const toLen = v.len16 - v.flags16;
   const more = v.moreFrag;
-  const end = v.flags16 + (i0 + n) * stride;
   let bytes = 0;
   let frags = 0;
-  for (let f = v.flags16 + i0 * stride; f < end; f += stride) {
-    bytes += u16[f + toLen];
-    frags += (u16[f] & more) === 0 ? 0 : 1;
+  if (v.lenFlags32 >= 0) {
+    const u32 = v.u32;
+    const stride = v.stride32;
+    const end = v.lenFlags32 + (i0 + n) * stride;
+    for (let g = v.lenFlags32 + i0 * stride; g < end; g += stride) {
+      const w = u32[g];
+      bytes += w & 0xffff;
+      frags += ((w >>> 16) & more) === 0 ? 0 : 1;
+    }
+  } else {
+    const u16 = v.u16;
+    const stride = v.stride16;
+    const toLen = v.len16 - v.flags16;
+    const end = v.flags16 + (i0 + n) * stride;
+    for (let f = v.flags16 + i0 * stride; f < end; f += stride) {
+      bytes += u16[f + toLen];
+      frags += (u16[f] & more) === 0 ? 0 : 1;
+    }
   }
   acc.pkts += n - frags;
   acc.bytes += bytes;
