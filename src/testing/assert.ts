@@ -105,18 +105,18 @@ export interface Assert {
  * ```
  */
 export const assert: Assert = {
-  equal(actual, expected, message) {
+  equal(actual, expected, message): void {
     if (!Object.is(actual, expected)) {
       fail(message, `expected ${show(expected)}, got ${show(actual)}`);
     }
   },
-  notEqual(actual, unexpected, message) {
+  notEqual(actual, unexpected, message): void {
     if (Object.is(actual, unexpected)) fail(message, `expected anything but ${show(unexpected)}`);
   },
   ok(value, message): asserts value {
     if (!value) fail(message, `expected a true value, got ${show(value)}`);
   },
-  async rejects(action, check, message) {
+  async rejects(action, check, message): Promise<void> {
     let error: unknown;
     try {
       await action();
