@@ -48,7 +48,8 @@ export function markAllChanged(ring: Ring): void {
 /**
  * Fills the `n` slots reserved on `ring` (from `ring.slot(0)`; call
  * `ring.reserve(n)` before and `ring.submit(n)` after) with packets of `t`,
- * numbering them from `seq0` when `t.seq`. Returns the bytes written.
+ * numbering them from `seq0` when `t.seq`. Returns the bytes written. `v` is
+ * the ring's view (a copy with `lenFlags32: -1` forces the two-word loops).
  *
  * @example
  * ```ts ignore
@@ -196,6 +197,7 @@ export interface SeqCheck {
  * Counts the `n` slots peeked on `ring` (from `ring.slot(0)`) into `acc`,
  * stopping once `acc.pkts` reaches `limit`; checks sequence numbers when
  * `seq` is given. Returns how many slots it consumed (release that many).
+ * `v` is the ring's view, as for {@linkcode fillTx}.
  *
  * @example
  * ```ts ignore
