@@ -1,7 +1,7 @@
 // Fixtures for Linux peers: namespaces, veth pairs, VLAN subinterfaces, and cleanup on
 // normal exit, on a throw, and on SIGTERM.
 import assert from "node:assert/strict";
-import { run } from "../src/testing/command.ts";
+import { CommandError, run } from "../src/testing/command.ts";
 import { TestScope } from "../src/testing/scope.ts";
 import { linuxHas8021q, netns, vethPair, vlanSubinterface } from "../src/testing/netlink.ts";
 
@@ -45,6 +45,11 @@ Deno.test("veth pair between two namespaces carries ping, and everything is remo
   assert.equal(await linkExists(names.a), false);
 });
 
+async function allLinks(): Promise<string[]> {
+  const r = await run("ip", ["-o", "link", "show"]);
+  return r.stdout.split("\n").map((l) => l.split(": ")[1]?.split("@")[0] ?? "").filter(Boolean);
+}
+
 Deno.test("a throwing test still removes its veth pair", async () => {
   let a = "";
   await assert.rejects(async () => {
@@ -54,6 +59,21 @@ Deno.test("a throwing test still removes its veth pair", async () => {
     throw new Error("boom");
   }, /boom/);
   assert.equal(await linkExists(a), false);
+});
+
+Deno.test("a veth pair whose set-up fails half-way is removed, and the error names the step", async () => {
+  const before = await allLinks();
+  {
+    await using scope = new TestScope("netlink-half");
+    await assert.rejects(
+      () => vethPair(scope, { prefix: "nmh", addrA: "10.9.9.300/24" }),
+      (e: unknown) =>
+        e instanceof CommandError && /ip -batch/.test(e.message) &&
+        /addr add 10\.9\.9\.300/.test(e.message),
+    );
+  }
+  assert.deepEqual((await allLinks()).filter((l) => l.startsWith("nmh")), []);
+  assert.deepEqual(before.filter((l) => l.startsWith("nmh")), []);
 });
 
 Deno.test("SIGTERM to a test process removes what it created", async () => {
