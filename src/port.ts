@@ -338,8 +338,46 @@ export function openPort(name: string, options: PortOptions = {}): Port {
     return mapPort(fd, name, reg, maxOffset, options.extraBuffers ?? 0);
   } catch (e) {
     lib.nms_close(fd);
-    throw e;
+    throw explainRingRefusal(e, spec.name, name, spec.mode, spec.ringId);
   }
+}
+
+/**
+ * Kernel netmap answers a `-N` / `^N` ring that the port does not have with a bare EINVAL
+ * (uvale says which ring and how many there are): say it, with the port's ring counts when
+ * netmap can tell them (an existing port), so both backends explain the same mistake.
+ */
+function explainRingRefusal(
+  e: unknown,
+  portName: string,
+  name: string,
+  mode: number,
+  ringId: number,
+): unknown {
+  const l = layout();
+  const one = mode === l.constant("NR_REG_ONE_NIC")
+    ? "-"
+    : mode === l.constant("NR_REG_ONE_SW")
+    ? "^"
+    : "";
+  if (!(e instanceof NetmapError) || e.code !== "EINVAL" || one === "" || /ring/.test(e.detail)) {
+    return e;
+  }
+  let has = "a new VALE port or pipe has 1 ring pair unless conf.rings asks for more";
+  try {
+    const i = portInfo(portName);
+    const [tx, rx] = one === "-" ? [i.txRings, i.rxRings] : [i.hostTxRings, i.hostRxRings];
+    has = `the port has ${tx} tx and ${rx} rx ${one === "^" ? "host " : ""}rings`;
+  } catch {
+    // a port that does not exist yet (ephemeral VALE port, pipe): the general rule
+  }
+  return new NetmapError({
+    op: "register",
+    port: name,
+    errno: ERRNO.EINVAL,
+    detail: `netmap refused ${one === "^" ? "host " : ""}ring ${ringId} (${one}${ringId}): ${has}`,
+    hint: "",
+  });
 }
 
 /**
