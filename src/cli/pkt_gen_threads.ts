@@ -81,6 +81,7 @@ export async function runThreads(
         replies[i].next,
         READY_MS,
         `thread ${i}: no answer (worker start-up and port open)`,
+        stopped,
       );
       if (r.kind === "error") throw new Error(`thread ${i}: ${r.message}`);
     }
@@ -159,17 +160,31 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/** `p`, or an error after `ms` (or as soon as `stopped()`: ^C during the wait), naming `what`. */
+async function withTimeout<T>(
+  p: Promise<T>,
+  ms: number,
+  what: string,
+  stopped: () => boolean = () => false,
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let poll: ReturnType<typeof setInterval> | undefined;
+  const started = performance.now();
   try {
     return await Promise.race([
       p,
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
+        poll = setInterval(() => {
+          if (!stopped()) return;
+          const waited = Math.round(performance.now() - started);
+          reject(new Error(`${what}: interrupted after ${waited} ms`));
+        }, 50);
       }),
     ]);
   } finally {
     clearTimeout(timer);
+    clearInterval(poll);
   }
 }
 
