@@ -10,7 +10,7 @@ import { ERRNO, invalidArgument, NetmapError, portClosed } from "./errors.ts";
 import { backendName, check, checkAsync, errorFrom, library } from "./ffi.ts";
 import { layout } from "./layout.ts";
 import { offsetsOption, type OffsetsOptions, resolveOffsets } from "./offsets.ts";
-import { parsePortName } from "./port_name.ts";
+import { parsePortName, type PortSpec } from "./port_name.ts";
 import { type RequestOption, runRequest, Struct } from "./request.ts";
 import { Ring, type RingOwner } from "./ring.ts";
 import { portInfo } from "./vale.ts";
@@ -338,7 +338,7 @@ export function openPort(name: string, options: PortOptions = {}): Port {
     return mapPort(fd, name, reg, maxOffset, options.extraBuffers ?? 0);
   } catch (e) {
     lib.nms_close(fd);
-    throw explainRingRefusal(e, spec.name, name, spec.mode, spec.ringId);
+    throw explainRingRefusal(e, name, spec);
   }
 }
 
@@ -347,13 +347,8 @@ export function openPort(name: string, options: PortOptions = {}): Port {
  * (uvale says which ring and how many there are): say it, with the port's ring counts when
  * netmap can tell them (an existing port), so both backends explain the same mistake.
  */
-function explainRingRefusal(
-  e: unknown,
-  portName: string,
-  name: string,
-  mode: number,
-  ringId: number,
-): unknown {
+function explainRingRefusal(e: unknown, name: string, spec: PortSpec): unknown {
+  const { mode, ringId } = spec;
   const l = layout();
   const one = mode === l.constant("NR_REG_ONE_NIC")
     ? "-"
@@ -365,7 +360,7 @@ function explainRingRefusal(
   }
   let has = "a new VALE port or pipe has 1 ring pair unless conf.rings asks for more";
   try {
-    const i = portInfo(portName);
+    const i = portInfo(spec.name);
     const [tx, rx] = one === "-" ? [i.txRings, i.rxRings] : [i.hostTxRings, i.hostRxRings];
     has = `the port has ${tx} tx and ${rx} rx ${one === "^" ? "host " : ""}rings`;
   } catch {

@@ -119,14 +119,15 @@ function fillRun(
       }
     }
     f = f0 + i * stride;
-  }
-  for (; f < end && changed !== ALWAYS; f += stride) {
-    const flags = u16[f];
-    if (flags !== 0) {
-      if (flags & changed) break;
-      u16[f] = 0;
+  } else {
+    for (; f < end && changed !== ALWAYS; f += stride) {
+      const flags = u16[f];
+      if (flags !== 0) {
+        if (flags & changed) break;
+        u16[f] = 0;
+      }
+      if (u16[f + toLen] !== len) u16[f + toLen] = len;
     }
-    if (u16[f + toLen] !== len) u16[f + toLen] = len;
   }
   for (; f < end; f += stride) {
     if (changed === ALWAYS || u16[f] & changed) ring.write((f - f0) / stride, frame);
