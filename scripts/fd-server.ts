@@ -91,6 +91,7 @@ import {
 } from "../src/cli/fd_server_args.ts";
 import { fdServer } from "../src/fd_server_client.ts";
 import { legacyRequest, parseLegacyPortName } from "../src/cli/legacy_nmreq.ts";
+import { sleep } from "../src/timer.ts";
 
 /** MAX_OPEN_IF: ports held at once. */
 const MAX_OPEN = 128;
@@ -343,7 +344,7 @@ class Service {
       } catch (e) {
         if (isErrno(e, ERRNO.ETIMEDOUT)) continue;
         this.#log.error(`accept failed, retrying: ${errorLine(e)}`);
-        await new Promise((r) => setTimeout(r, ACCEPT_MS));
+        await sleep(ACCEPT_MS);
         continue;
       }
       // A request already waiting is applied now, in accept order; a slow
@@ -570,7 +571,7 @@ async function daemonize(legacy: boolean): Promise<number> {
       child.unref();
       return 0;
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   child.unref();
   return fail(`the server did not answer on ${abs} within ${DAEMON_READY_MS} ms (log: ${logPath})`);

@@ -24,6 +24,7 @@ import { fdServer, type FdServerClient, layout, openPort, type Port, type Ring }
 import { describeMismatch, functionalFrame, match, nextFill } from "../src/frames/mod.ts";
 import { errorLine, runTool } from "../src/cli/main.ts";
 import { writeAll } from "../src/cli/outcome.ts";
+import { sleep } from "../src/timer.ts";
 import {
   FUNCTIONAL,
   FUNCTIONAL_LEGACY,
@@ -50,8 +51,6 @@ const LV_SEND_RECV = 2;
 const LV_EXTRA_BUF = 3;
 
 class Failure extends Error {}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 class Log {
   constructor(readonly level: number, readonly prog: string) {}

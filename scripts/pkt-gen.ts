@@ -61,10 +61,10 @@ import { pktGenPortOptions, threadPortNames } from "../src/cli/pkt_gen_ports.ts"
 import { runThreads, usesThreads } from "../src/cli/pkt_gen_threads.ts";
 import { receiveTap, TapDevice, transmitTap } from "../src/cli/pkt_gen_tap.ts";
 import { PcapDevice } from "../src/cli/pkt_gen_pcap.ts";
+import { sleep } from "../src/timer.ts";
 
 const out = (s: string): void => writeAll(Deno.stdout, s);
 const err = (s: string): void => writeAll(Deno.stderr, s);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** How long a busy loop may keep the event loop from running (timers, ^C), in ms. */
 const YIELD_MS = 20;

@@ -39,6 +39,7 @@
 import { ERRNO, NetmapError } from "./errors.ts";
 import { closeFd, SeqpacketSocket } from "./fdpass.ts";
 import { Port } from "./port.ts";
+import { sleep, TIMED_OUT, within } from "./timer.ts";
 import {
   decodeFdLegacyResponse,
   decodeFdResponse,
@@ -97,8 +98,6 @@ export interface FdGrant {
 
 const RETRY_MS = 100;
 const MAX_MS = 0x7fffffff;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function msOption(
   op: string,
@@ -482,13 +481,7 @@ function dirOf(path: string): string {
 
 /** Resolves true when `p` settles within `ms`, false otherwise (no timer left behind). */
 async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<boolean>((r) => timer = setTimeout(() => r(false), ms));
-  try {
-    return await Promise.race([p.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return (await within(p, ms)) !== TIMED_OUT;
 }
 
 async function refuseLive(socket: string): Promise<void> {

@@ -34,47 +34,78 @@ import { readEnv, requireFfi, requireRead } from "./permissions.ts";
  */
 export const VERSION = "0.1.0";
 
-/** The C entry points of nmscript.h, as `Deno.dlopen` declares them. */
-export const SYMBOLS = {
-  nms_backend: { parameters: [], result: "i32" },
-  nms_backend_name: { parameters: [], result: "pointer" },
-  nms_version: { parameters: [], result: "pointer" },
-  nms_layout_json: { parameters: [], result: "pointer" },
-  nms_errno_name: { parameters: ["i32"], result: "pointer" },
-  nms_last_error: { parameters: [], result: "pointer" },
-  nms_open: { parameters: [], result: "i32" },
-  nms_close: { parameters: ["i32"], result: "i32" },
-  nms_ctrl: { parameters: ["i32", "buffer"], result: "i32" },
-  nms_mmap: { parameters: ["i32", "u64", "buffer"], result: "pointer" },
-  nms_munmap: { parameters: ["pointer", "u64"], result: "i32" },
-  nms_txsync: { parameters: ["i32"], result: "i32" },
-  nms_rxsync: { parameters: ["i32"], result: "i32" },
-  nms_poll: { parameters: ["i32", "i32", "i32"], result: "i32", nonblocking: true },
-  nms_poll_now: { name: "nms_poll", parameters: ["i32", "i32", "i32"], result: "i32" },
-  nms_dup: { parameters: ["i32"], result: "i32" },
-  nms_seqpacket_listen: { parameters: ["buffer", "i32"], result: "i32" },
-  nms_seqpacket_accept: { parameters: ["i32", "i32"], result: "i32", nonblocking: true },
-  nms_seqpacket_connect: { parameters: ["buffer", "i32"], result: "i32", nonblocking: true },
-  nms_send_fd: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
-  nms_recv_fd: {
-    parameters: ["i32", "buffer", "usize", "buffer", "i32"],
-    result: "i32",
-    nonblocking: true,
+/**
+ * The C entry points of nmscript.h, as `Deno.dlopen` declares them, in groups. Binding a
+ * symbol costs Deno a compiled call stub (about 0.3 ms here, 10 ms in a TCG guest), so
+ * {@link library} binds `core` at once and each other group on the first use of one of its
+ * functions.
+ */
+export const SYMBOL_GROUPS = {
+  core: {
+    nms_backend: { parameters: [], result: "i32" },
+    nms_backend_name: { parameters: [], result: "pointer" },
+    nms_version: { parameters: [], result: "pointer" },
+    nms_layout_json: { parameters: [], result: "pointer" },
+    nms_errno_name: { parameters: ["i32"], result: "pointer" },
+    nms_last_error: { parameters: [], result: "pointer" },
+    nms_open: { parameters: [], result: "i32" },
+    nms_close: { parameters: ["i32"], result: "i32" },
+    nms_ctrl: { parameters: ["i32", "buffer"], result: "i32" },
+    nms_mmap: { parameters: ["i32", "u64", "buffer"], result: "pointer" },
+    nms_munmap: { parameters: ["pointer", "u64"], result: "i32" },
+    nms_txsync: { parameters: ["i32"], result: "i32" },
+    nms_rxsync: { parameters: ["i32"], result: "i32" },
+    nms_poll: { parameters: ["i32", "i32", "i32"], result: "i32", nonblocking: true },
+    nms_poll_now: { name: "nms_poll", parameters: ["i32", "i32", "i32"], result: "i32" },
+    nms_dup: { parameters: ["i32"], result: "i32" },
+    nms_fd_close: { parameters: ["i32"], result: "i32" },
   },
-  nms_fd_close: { parameters: ["i32"], result: "i32" },
-  nms_tap_open: { parameters: ["buffer", "buffer", "usize"], result: "i32" },
-  nms_tap_write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
-  nms_tap_read: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
-  nms_vlan_open: { parameters: [], result: "i32" },
-  nms_vlan_ioctl: { parameters: ["i32", "buffer"], result: "i32" },
-  nms_vlan_write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
-  nms_vlan_read: { parameters: ["i32", "buffer", "usize"], result: "i32" },
-  nms_vlan_close: { parameters: ["i32"], result: "i32" },
-  nms_vlan_reason_text: { parameters: ["u32"], result: "pointer" },
-  nms_uvale_start: { parameters: [], result: "i32" },
-  nms_uvale_stop: { parameters: [], result: "i32" },
-  nms_uvale_status: { parameters: ["buffer", "usize"], result: "i32" },
-  nms_uvale_socket_path: { parameters: [], result: "pointer" },
+  timer: {
+    nms_sleep: { parameters: ["i32"], result: "i32", nonblocking: true },
+    nms_alarm_open: { parameters: [], result: "i32" },
+    nms_alarm_wait: { parameters: ["i32", "i32"], result: "i32", nonblocking: true },
+    nms_alarm_cancel: { parameters: ["i32"], result: "i32" },
+  },
+  fdpass: {
+    nms_seqpacket_listen: { parameters: ["buffer", "i32"], result: "i32" },
+    nms_seqpacket_accept: { parameters: ["i32", "i32"], result: "i32", nonblocking: true },
+    nms_seqpacket_connect: { parameters: ["buffer", "i32"], result: "i32", nonblocking: true },
+    nms_send_fd: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
+    nms_recv_fd: {
+      parameters: ["i32", "buffer", "usize", "buffer", "i32"],
+      result: "i32",
+      nonblocking: true,
+    },
+  },
+  tap: {
+    nms_tap_open: { parameters: ["buffer", "buffer", "usize"], result: "i32" },
+    nms_tap_write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
+    nms_tap_read: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
+  },
+  vlan: {
+    nms_vlan_open: { parameters: [], result: "i32" },
+    nms_vlan_ioctl: { parameters: ["i32", "buffer"], result: "i32" },
+    nms_vlan_write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
+    nms_vlan_read: { parameters: ["i32", "buffer", "usize"], result: "i32" },
+    nms_vlan_close: { parameters: ["i32"], result: "i32" },
+    nms_vlan_reason_text: { parameters: ["u32"], result: "pointer" },
+  },
+  uvale: {
+    nms_uvale_start: { parameters: [], result: "i32" },
+    nms_uvale_stop: { parameters: [], result: "i32" },
+    nms_uvale_status: { parameters: ["buffer", "usize"], result: "i32" },
+    nms_uvale_socket_path: { parameters: [], result: "pointer" },
+  },
+} as const;
+
+/** Every C entry point of nmscript.h, as `Deno.dlopen` declares it (all groups). */
+export const SYMBOLS = {
+  ...SYMBOL_GROUPS.core,
+  ...SYMBOL_GROUPS.timer,
+  ...SYMBOL_GROUPS.fdpass,
+  ...SYMBOL_GROUPS.tap,
+  ...SYMBOL_GROUPS.vlan,
+  ...SYMBOL_GROUPS.uvale,
 } as const;
 
 /** The loaded library's functions. */
@@ -97,7 +128,7 @@ export interface LibrarySearch {
   fix: string;
 }
 
-let loaded: { lib: Deno.DynamicLibrary<typeof SYMBOLS>; path: string } | undefined;
+let loaded: { symbols: NmsSymbols; path: string } | undefined;
 
 function env(variable: string): string | undefined {
   return readEnv(variable, "to find libnmscript.so");
@@ -171,7 +202,7 @@ function exists(path: string): boolean {
  * ```
  */
 export function library(): NmsSymbols {
-  if (loaded) return loaded.lib.symbols;
+  if (loaded) return loaded.symbols;
   requireFfi();
   const search = librarySearch();
   const path = search.paths.find(exists);
@@ -184,9 +215,9 @@ export function library(): NmsSymbols {
       hint: `run: ${search.fix}`,
     });
   }
-  let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
+  let lib: Deno.DynamicLibrary<typeof SYMBOL_GROUPS.core>;
   try {
-    lib = Deno.dlopen(path, SYMBOLS);
+    lib = Deno.dlopen(path, SYMBOL_GROUPS.core);
   } catch (e) {
     throw new NetmapError({
       op: "load library",
@@ -209,8 +240,41 @@ export function library(): NmsSymbols {
       hint: `rebuild it: ${search.fix}`,
     });
   }
-  loaded = { lib, path };
-  return lib.symbols;
+  loaded = { symbols: withLazyGroups(path, search.fix, lib.symbols), path };
+  return loaded.symbols;
+}
+
+/**
+ * `core` plus every other group's functions as getters that bind their group (one more
+ * `Deno.dlopen` of the same file) on first use. The object never changes shape, so the core
+ * functions stay plain, fast properties.
+ */
+function withLazyGroups(path: string, fix: string, core: Record<string, unknown>): NmsSymbols {
+  const out: Record<string, unknown> = { ...core };
+  for (const [group, decls] of Object.entries(SYMBOL_GROUPS)) {
+    if (group === "core") continue;
+    let bound: Record<string, unknown> | undefined;
+    const bind = (): Record<string, unknown> => {
+      if (bound) return bound;
+      try {
+        bound = Deno.dlopen(path, decls as Deno.ForeignLibraryInterface).symbols;
+      } catch (e) {
+        throw new NetmapError({
+          op: "load library",
+          port: path,
+          errno: ERRNO.ENOEXEC,
+          summary: `dlopen failed for the ${group} functions`,
+          detail: e instanceof Error ? e.message : String(e),
+          hint: `the library is older than the TypeScript: rebuild it: ${fix}`,
+        });
+      }
+      return bound;
+    };
+    for (const name of Object.keys(decls)) {
+      Object.defineProperty(out, name, { enumerable: true, get: () => bind()[name] });
+    }
+  }
+  return out as NmsSymbols;
 }
 
 /**

@@ -96,6 +96,17 @@ int nms_send_fd(int sock, const void *buf, size_t len, int fd);
 int nms_recv_fd(int sock, void *buf, size_t len, int *fd_out, int timeout_ms);
 int nms_fd_close(int fd);
 
+/* ---- timers (src/timer.ts: no JavaScript timer on nmscript's paths) ------- */
+/* Sleeps ms (>= 0) milliseconds; 0 or -errno. A Deno `nonblocking` symbol. */
+int nms_sleep(int ms);
+/* A cancellable alarm (an eventfd): the fd, closed with nms_fd_close, or -errno. */
+int nms_alarm_open(void);
+/* Waits up to ms (>= 0): 0 when the time ran out, 1 when nms_alarm_cancel()
+ * was called (before or during the wait), or -errno. A `nonblocking` symbol. */
+int nms_alarm_wait(int fd, int ms);
+/* Ends the pending (or the next) nms_alarm_wait() on fd at once. 0 or -errno. */
+int nms_alarm_cancel(int fd);
+
 /* ---- VLAN module control (kernel: /dev/vale_vlan; uvale: the daemon) ----- */
 /* See kernel/vale_vlan_abi.h for the records. */
 int nms_vlan_open(void);

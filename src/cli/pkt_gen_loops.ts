@@ -18,6 +18,7 @@
 import { layout } from "../layout.ts";
 import type { Port } from "../port.ts";
 import type { Ring } from "../ring.ts";
+import { sleep } from "../timer.ts";
 import { PKT_GEN, PKT_GEN_OPT, type PktGenPlan } from "./pkt_gen_args.ts";
 import { addressWalk, pktGenFrames } from "./pkt_gen_frames.ts";
 import type { AddressWalk } from "./pkt_gen_addr.ts";
@@ -72,7 +73,6 @@ const IDLE_MS = 1000;
 const CLOCK_EVERY = 16;
 
 const err = (s: string): void => writeAll(Deno.stderr, s);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Fresh counters.

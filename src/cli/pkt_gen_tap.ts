@@ -10,6 +10,7 @@
 
 import { cString, library } from "../ffi.ts";
 import { NetmapError } from "../errors.ts";
+import { sleep } from "../timer.ts";
 import { PKT_GEN_OPT, type PktGenPlan } from "./pkt_gen_args.ts";
 import { addressWalk, pktGenFrames } from "./pkt_gen_frames.ts";
 import { type Counters, dumpFrame, type LoopHooks, newCounters } from "./pkt_gen_loops.ts";
@@ -195,7 +196,7 @@ export async function transmitTap(
     let now = performance.now();
     const ahead = plan.rate > 0 ? (c.pkts / plan.rate) * 1000 - (now - start) : 0;
     if (ahead > 0 || sent === 0) {
-      await new Promise((r) => setTimeout(r, ahead > 0 ? ahead : 1));
+      await sleep(ahead > 0 ? ahead : 1);
       loop.yielded();
       now = performance.now();
     }

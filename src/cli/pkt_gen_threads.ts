@@ -10,6 +10,7 @@
  * @module
  */
 
+import { sleep, TIMED_OUT, within } from "../timer.ts";
 import { PKT_GEN_MODES, type PktGenPlan } from "./pkt_gen_args.ts";
 import { type Counters, newCounters } from "./pkt_gen_loops.ts";
 import { Reporter } from "./pkt_gen_reporter.ts";
@@ -31,6 +32,8 @@ import {
  * and open its port, in ms: seconds on a loaded 2-CPU machine or under QEMU.
  */
 const READY_MS = 30_000;
+/** How often a wait for the workers looks at ^C, in ms. */
+const STOP_CHECK_MS = 50;
 
 /** What all threads did. */
 export interface ThreadsResult {
@@ -156,10 +159,6 @@ function listen(w: Worker, i: number): { next: Promise<WorkerReply> } {
   return box;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 /** `p`, or an error after `ms` (or as soon as `stopped()`: ^C during the wait), naming `what`. */
 async function withTimeout<T>(
   p: Promise<T>,
@@ -167,24 +166,15 @@ async function withTimeout<T>(
   what: string,
   stopped: () => boolean = () => false,
 ): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let poll: ReturnType<typeof setInterval> | undefined;
   const started = performance.now();
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
-        poll = setInterval(() => {
-          if (!stopped()) return;
-          const waited = Math.round(performance.now() - started);
-          reject(new Error(`${what}: interrupted after ${waited} ms`));
-        }, 50);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    clearInterval(poll);
+  for (;;) {
+    const waited = performance.now() - started;
+    const r = await within(p, Math.max(0, Math.min(STOP_CHECK_MS, ms - waited)));
+    if (r !== TIMED_OUT) return r;
+    if (performance.now() - started >= ms) throw new Error(`${what} within ${ms} ms`);
+    if (stopped()) {
+      throw new Error(`${what}: interrupted after ${Math.round(performance.now() - started)} ms`);
+    }
   }
 }
 

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { Alarm } from "../timer.ts";
+
 /**
  * What a finished command returned.
  *
@@ -130,16 +132,18 @@ export async function run(
     await w.close();
   }
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const alarm = new Alarm(timeoutMs);
+  void alarm.rang.then((rang) => {
+    if (!rang) return;
     timedOut = true;
     try {
       child.kill("SIGKILL");
     } catch {
       // already gone
     }
-  }, timeoutMs);
+  });
   const out = await child.output();
-  clearTimeout(timer);
+  await alarm.stop();
   const result: CommandResult = {
     code: out.code,
     stdout: new TextDecoder().decode(out.stdout),

@@ -25,6 +25,7 @@ import { patternProblem } from "../frames/pattern_check.ts";
 import { layout } from "../layout.ts";
 import type { Port } from "../port.ts";
 import type { Ring } from "../ring.ts";
+import { sleep } from "../timer.ts";
 import { scriptName, writeFailureArtifacts } from "./artifacts.ts";
 import { activeCapture, Capture } from "./capture.ts";
 import { unsyncedTxHint } from "./tx_pending.ts";
@@ -256,10 +257,6 @@ function pickRings(op: string, port: Port, dir: "tx" | "rx", ring?: number): rea
   const rings = dir === "tx" ? port.txRings : port.rxRings;
   if (rings.length === 0) throw invalidArgument(op, port.name, `the port has no bound ${dir} ring`);
   return rings;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 /**

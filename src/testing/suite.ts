@@ -19,6 +19,7 @@
 import { getopt } from "../cli/getopt.ts";
 import { backendName, uvaleStop } from "../ffi.ts";
 import type { PortConf } from "../port.ts";
+import { sleep, TIMED_OUT, within } from "../timer.ts";
 import { ARTIFACTS_ENV, removeStaleArtifacts, writeFailureArtifacts } from "./artifacts.ts";
 import { Capture, setActiveCapture } from "./capture.ts";
 import { LeakError, TestScope } from "./scope.ts";
@@ -330,23 +331,12 @@ async function withTimeout(
   body: () => void | Promise<void>,
 ): Promise<void> {
   if (ms <= 0) return await body();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `${title} did not finish within ${ms / 1000} s: a wait without a timeout? ` +
-              "(its fixtures are removed now; run the test alone to see where it stops)",
-          ),
-        ),
-      ms,
+  const r = await within(Promise.resolve().then(body), ms);
+  if (r === TIMED_OUT) {
+    throw new Error(
+      `${title} did not finish within ${ms / 1000} s: a wait without a timeout? ` +
+        "(its fixtures are removed now; run the test alone to see where it stops)",
     );
-  });
-  try {
-    await Promise.race([Promise.resolve().then(body), expired]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -630,7 +620,7 @@ export async function runNetmapSuite(options: RunSuiteOptions = {}): Promise<Sui
         outcome = { status: "fail", error: e };
       }
       // Let rejections of this test surface before it is counted.
-      await new Promise((r) => setTimeout(r, 0));
+      await sleep(0);
       if (stray.length > 0) {
         const reasons = stray.splice(0).map((r) => (r instanceof Error ? r.message : String(r)));
         const error = new Error(`unhandled promise rejection: ${reasons.join("; ")}`);
