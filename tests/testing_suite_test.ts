@@ -94,6 +94,10 @@ Deno.test("a failing test writes each port's pcap and a readable diff", async ()
     } else {
       console.log("# tshark not installed: pcap not read back");
     }
+    // The next passing run removes them (they would describe a failure that is gone).
+    const again = await runScript([SCRIPT], { NMSCRIPT_TEST_OUT: out });
+    assert.equal(again.code, 0, again.out);
+    assert.throws(() => Deno.statSync(dir), Deno.errors.NotFound);
   } finally {
     await Deno.remove(out, { recursive: true });
   }

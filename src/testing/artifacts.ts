@@ -136,6 +136,7 @@ export async function writeFailureArtifacts(
   try {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     const files = await capture.writeArtifacts(dir, error);
+    rootsSeen.set(artifactRoot(), true);
     console.error(`# failure artifacts: ${files.join(" ")}`);
     return files;
   } catch (e) {
@@ -156,6 +157,18 @@ export async function writeFailureArtifacts(
  * ```
  */
 export async function removeStaleArtifacts(name: string): Promise<void> {
+  // Without the root there is nothing stale: one stat per root, not a failed remove per test
+  // (a thrown NotFound costs ~10 ms per test in a TCG guest).
+  const root = artifactRoot();
+  if (!rootsSeen.has(root)) {
+    try {
+      Deno.lstatSync(root);
+      rootsSeen.set(root, true);
+    } catch (e) {
+      rootsSeen.set(root, !(e instanceof Deno.errors.NotFound));
+    }
+  }
+  if (!rootsSeen.get(root)) return;
   const dir = artifactDir(name);
   if (!canWrite(dir)) return;
   try {
@@ -164,3 +177,6 @@ export async function removeStaleArtifacts(name: string): Promise<void> {
     // nothing there
   }
 }
+
+/** Artifact roots looked at by removeStaleArtifacts(): whether each existed (or got written). */
+const rootsSeen = new Map<string, boolean>();
