@@ -3,7 +3,7 @@
 // NS_BUF_CHANGED buffers, countRx counts and checks sequence numbers, a closed port leaves
 // the view empty. Each scenario runs in its own child with its own uvale (core_harness.ts).
 import assert from "node:assert/strict";
-import { NetmapError, openPort } from "../mod.ts";
+import { layout, NetmapError, openPort } from "../mod.ts";
 import { countRx, fillTx, markAllChanged } from "../src/cli/pkt_gen_rings.ts";
 import { scenarios, uniqueName } from "./core_harness.ts";
 
@@ -64,6 +64,36 @@ await scenarios(import.meta, {
     const packed = run("packed");
     assert.deepEqual(packed, { got: 5, lens: [70, 70, 70, 70, 70], acc: { pkts: 5, bytes: 350 } });
     assert.deepEqual(run("split"), packed);
+  },
+
+  "countRx counts NS_MOREFRAG slots as parts of one packet, in every position of a run": () => {
+    const name = uniqueName("pf");
+    using rxp = openPort(`netmap:${name}{0`);
+    using txp = openPort(`netmap:${name}}0`);
+    const tx = txp.txRings[0];
+    const rx = rxp.rxRings[0];
+    const more = layout().constant("NS_MOREFRAG");
+    // 23 slots (five runs of four and three left over), fragments at both ends of a run of four
+    const fragAt = new Set([0, 3, 4, 9, 19, 20]);
+    const n = tx.reserve(23);
+    assert.equal(n, 23);
+    for (let k = 0; k < n; k++) {
+      tx.write(tx.slot(k), new Uint8Array(60 + k));
+      tx.setSlotFlags(tx.slot(k), fragAt.has(k) ? more : 0);
+    }
+    tx.submit(n);
+    txp.txsync();
+    rxp.rxsync();
+    const got = rx.peek(rx.numSlots - 1);
+    assert.equal(got, 23);
+    for (const packed of [true, false]) {
+      const v = packed ? rx.view() : { ...rx.view(), lenFlags32: -1 };
+      const acc = { pkts: 0, bytes: 0 };
+      assert.equal(countRx(rx, got, acc, Infinity, undefined, v), got);
+      const bytes = Array.from({ length: 23 }, (_, k) => 60 + k).reduce((a, b) => a + b);
+      assert.deepEqual(acc, { pkts: 23 - fragAt.size, bytes }, `packed=${packed}`);
+    }
+    rx.release(got);
   },
 
   "fillTx copies into changed buffers only; countRx counts and checks sequences": () => {
