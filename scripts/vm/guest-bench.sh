@@ -17,13 +17,14 @@
 # switches behind (netmap#882), which keep netmap loaded and fill its 8 switches (the ported tests
 # leave theirs on one shared switch, vale882, so suite-deno and suite-deno-child do share a boot).
 # BENCH_SECS (default 5) is the sending time of one pktgen run; BENCH_PAIRS (default
-# "c:c ts:ts c:ts ts:c", rx:tx) chooses the pktgen pairs.
+# "c:c ts:ts c:ts ts:c", rx:tx) chooses the pktgen pairs; TS_PKTGEN (default bin/pkt-gen) is the
+# "ts" tool, e.g. another tree's pkt-gen.ts behind a launcher, to compare two versions in one boot.
 # Every process is bounded: rx and tx run under `timeout`, and the sender gets -n as well.
 set -u
 secs=${BENCH_SECS:-5}
 pairs=${BENCH_PAIRS:-c:c ts:ts c:ts ts:c}
 C_PKTGEN=/netmap/bin/pkt-gen
-TS_PKTGEN="$VM_ROOT/bin/pkt-gen"
+TS_PKTGEN=${TS_PKTGEN:-$VM_ROOT/bin/pkt-gen}
 tmp=$(mktemp -d /tmp/bench.XXXXXX)
 
 centis() { # time since boot in hundredths of a second (busybox date has no %N)
