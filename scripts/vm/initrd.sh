@@ -165,6 +165,9 @@ vm_initrd_run() {
   for p in build bin mod.ts src scripts tests deno.json package.json; do
     [ -e "$VM_ROOT/$p" ] && cp -a "$VM_ROOT/$p" "$r$VM_ROOT/"
   done
+  # the library's declarations, which tests/core_timer_test.ts checks SYMBOLS against
+  mkdir -p "$r$VM_ROOT/ffi"
+  cp -a "$VM_ROOT/ffi/include" "$r$VM_ROOT/ffi/"
   # Object directories and old reports are of no use in the guest.
   rm -rf "$r$VM_ROOT/tests/out" "$r$VM_ROOT"/build/*-obj "$r$VM_ROOT"/build/*.xml
   cp "$VM_ROOT/scripts/vm/init" "$r/init"
