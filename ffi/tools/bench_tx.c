@@ -80,3 +80,16 @@ unsigned int nms_bench_fill(void *ring_addr, unsigned int n, unsigned int len)
 	}
 	return changed;
 }
+
+/* Calls nms_poll(fd, events, 0) n times: the C side of an FFI per-call cost
+ * measurement (the same n calls made from TypeScript, minus this). Returns the
+ * last poll's result. */
+int nms_bench_poll_loop(int fd, int events, unsigned int n)
+{
+	unsigned int k;
+	int r = 0;
+
+	for (k = 0; k < n; k++)
+		r = nms_poll(fd, events, 0);
+	return r;
+}
