@@ -264,8 +264,10 @@ async function run(parsed: PktGenPlan): Promise<number> {
     return PKT_GEN_USAGE_EXIT;
   }
   let stopped = false;
+  let interrupts = 0;
   const onInt = (): void => {
     stopped = true;
+    interrupts++;
   };
   Deno.addSignalListener("SIGINT", onInt);
   try {
@@ -316,7 +318,8 @@ async function run(parsed: PktGenPlan): Promise<number> {
     let seconds: number;
     let code = 0;
     if (names.length > 0) {
-      const r = await runThreads(plan, names, () => stopped);
+      // ^C during the workers' start-up waits for them (as the C tool); a second one gives up
+      const r = await runThreads(plan, names, () => stopped, () => interrupts > 1);
       if (r.error !== undefined) {
         err(`${PKT_GEN}: ${r.error}\n`);
         code = 1;

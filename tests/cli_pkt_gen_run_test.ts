@@ -3,6 +3,8 @@
 // with 2 rings, -H, tap:NAME tx and rx, and the exit code and one-line message of bad values.
 import { assertEquals, assertIncludes } from "./cli_assert.ts";
 import { parseFrame } from "../src/frames/mod.ts";
+import { workerReplies } from "../src/cli/pkt_gen_threads.ts";
+import { within } from "../src/timer.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const TIMEOUT_MS = 30_000;
@@ -137,6 +139,45 @@ Deno.test("pkt-gen run: -z sends random sources on the fast path's every slot", 
     assertEquals(flows.length, 40);
     assertEquals(new Set(flows.map((f) => f.split(">")[0])).size > 30, true);
     assertEquals(new Set(flows.map((f) => f.split(">")[1])), new Set(["10.1.0.1:1234"]));
+  });
+});
+
+Deno.test("pkt-gen -p: a worker's replies are kept until asked for, in order", async () => {
+  // The hang behind a flaky -p run: worker 1 said "ready" while the main thread still waited for
+  // worker 0, the reply was dropped, and the main thread waited for it until its 30 s limit.
+  const code = `self.postMessage({ kind: "ready" }); self.postMessage({ kind: "done" });`;
+  const url = URL.createObjectURL(new Blob([code], { type: "application/javascript" }));
+  const w = new Worker(url, { type: "module" });
+  try {
+    const replies = workerReplies(w, 1);
+    // nobody asks until both replies are in
+    await new Promise<void>((r) => {
+      let n = 0;
+      w.addEventListener("message", () => ++n === 2 && r());
+    });
+    assertEquals(await within(replies.next(), 5000), { kind: "ready" });
+    assertEquals(await within(replies.next(), 5000), { kind: "done" });
+  } finally {
+    w.terminate();
+    URL.revokeObjectURL(url);
+  }
+});
+
+Deno.test("pkt-gen run: ^C right after the banner, while -p 2 threads start, ends with a summary", async () => {
+  // As the C tool (SIGINT blocked in start_threads()), the start-up completes, the threads start
+  // stopped, and the run ends as after any ^C: exit 0 and the summary line.
+  await withUvale(async (dir) => {
+    const rx = await background(
+      dir,
+      ["-i", "vale0:c@conf:rings=2", "-f", "rx", "-p", "2", "--json"],
+      "Receiving",
+    );
+    rx.child.kill("SIGINT");
+    const r = await rx.done;
+    assertEquals(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+    assertEquals(summary.type, "summary");
+    assertEquals(summary.pkts, 0);
   });
 });
 

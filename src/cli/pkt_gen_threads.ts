@@ -50,9 +50,15 @@ export interface ThreadsResult {
  * undefined entries for the null sender) and reports as the C tool's main
  * thread. `stopped()` is polled every few ms (^C); every wait is bounded.
  *
+ * A ^C while the workers start (load their modules and open their rings) waits
+ * for them, as the C tool keeps SIGINT blocked in start_threads(): the threads
+ * then start already stopped, and the summary is printed as after any ^C.
+ * `abortStart()` (a second ^C) gives up on the start-up at once, naming the
+ * thread that had not answered.
+ *
  * @example
  * ```ts ignore
- * const r = await runThreads(plan, ["vale0:a-0", "vale0:a-1"], () => stopped);
+ * const r = await runThreads(plan, ["vale0:a-0", "vale0:a-1"], () => stopped, () => ints > 1);
  * console.log(r.counters.pkts, r.seconds);
  * ```
  */
@@ -60,6 +66,7 @@ export async function runThreads(
   plan: PktGenPlan,
   names: (string | undefined)[],
   stopped: () => boolean,
+  abortStart: () => boolean = stopped,
 ): Promise<ThreadsResult> {
   const n = names.length;
   const shared = new SharedArrayBuffer(sharedBytes(n));
@@ -67,29 +74,29 @@ export async function runThreads(
   const rows = new Float64Array(shared, 8, n * SLOTS_PER_THREAD);
   const each = plan.count === 0n ? Infinity : Number(plan.count / BigInt(n));
   const workers: Worker[] = [];
-  const replies: { next: Promise<WorkerReply> }[] = [];
+  const replies: Replies[] = [];
   const url = new URL("./pkt_gen_worker.ts", import.meta.url);
   let error: string | undefined;
   try {
     for (let i = 0; i < n; i++) {
       const w = new Worker(url, { type: "module" });
       workers.push(w);
-      replies.push(listen(w, i));
+      replies.push(workerReplies(w, i));
       const start: PktGenThreadStart = { plan, index: i, portName: names[i], limit: each, shared };
       w.postMessage(start);
     }
     // every thread opens its ring before any starts (as start_threads() in the C tool)
     for (let i = 0; i < n; i++) {
       const r = await withTimeout(
-        replies[i].next,
+        replies[i].next(),
         READY_MS,
         `thread ${i}: no answer (worker start-up and port open)`,
-        stopped,
+        abortStart,
       );
       if (r.kind === "error") throw new Error(`thread ${i}: ${r.message}`);
     }
     const ended = workers.map((w, i) => {
-      const p = replies[i].next;
+      const p = replies[i].next();
       w.postMessage("go");
       return p;
     });
@@ -137,26 +144,39 @@ export async function runThreads(
   }
 }
 
-/** The replies of worker `i`, one promise at a time (`next` is replaced on each reply). */
-function listen(w: Worker, i: number): { next: Promise<WorkerReply> } {
-  const box = { next: Promise.resolve<WorkerReply>({ kind: "ready" }) };
-  let resolve: (r: WorkerReply) => void = () => {};
-  const arm = (): void => {
-    box.next = new Promise((r) => (resolve = r));
+/** The replies of one worker, in order. */
+export interface Replies {
+  /** The oldest reply not taken yet (waits for one when there is none). */
+  next(): Promise<WorkerReply>;
+}
+
+/**
+ * Queues the replies of worker `i`: a reply that arrives before anyone asks for it is kept, not
+ * lost (worker 1 may be ready while the main thread still waits for worker 0).
+ *
+ * @example
+ * ```ts ignore
+ * const replies = workerReplies(new Worker(url, { type: "module" }), 0);
+ * const first = await replies.next(); // { kind: "ready" }
+ * ```
+ */
+export function workerReplies(w: Worker, i: number): Replies {
+  const queued: WorkerReply[] = [];
+  const waiting: ((r: WorkerReply) => void)[] = [];
+  const deliver = (r: WorkerReply): void => {
+    const take = waiting.shift();
+    if (take) take(r);
+    else queued.push(r);
   };
-  arm();
-  w.onmessage = (e: MessageEvent<WorkerReply>): void => {
-    const r = resolve;
-    arm();
-    r(e.data);
-  };
+  w.onmessage = (e: MessageEvent<WorkerReply>): void => deliver(e.data);
   w.onerror = (e: ErrorEvent): void => {
     e.preventDefault();
-    const r = resolve;
-    arm();
-    r({ kind: "error", message: e.message || `thread ${i} failed` });
+    deliver({ kind: "error", message: e.message || `thread ${i} failed` });
   };
-  return box;
+  return {
+    next: (): Promise<WorkerReply> =>
+      queued.length > 0 ? Promise.resolve(queued.shift()!) : new Promise((r) => waiting.push(r)),
+  };
 }
 
 /** `p`, or an error after `ms` (or as soon as `stopped()`: ^C during the wait), naming `what`. */
