@@ -265,3 +265,4 @@ export {
 export { artifactDir, ARTIFACTS_ENV } from "./src/testing/artifacts.ts";
 export { type Assert, assert, AssertionError, type ErrorCheck } from "./src/testing/assert.ts";
 export { checkPattern } from "./src/frames/pattern_check.ts";
+export { Alarm, MAX_TIMER_MS, sleep, TIMED_OUT, within } from "./src/timer.ts";

@@ -142,8 +142,12 @@ export async function run(
       // already gone
     }
   });
-  const out = await child.output();
-  await alarm.stop();
+  let out: Deno.CommandOutput;
+  try {
+    out = await child.output();
+  } finally {
+    await alarm.stop();
+  }
   const result: CommandResult = {
     code: out.code,
     stdout: new TextDecoder().decode(out.stdout),
