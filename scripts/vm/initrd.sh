@@ -162,7 +162,7 @@ SHIM
 vm_initrd_run() {
   local work=$1 vlan=${2:-} r=$1/run p
   mkdir -p "$r$VM_ROOT" "$r/nms"
-  for p in build bin mod.ts src scripts tests deno.json package.json; do
+  for p in build bin bench mod.ts src scripts tests deno.json package.json; do
     [ -e "$VM_ROOT/$p" ] && cp -a "$VM_ROOT/$p" "$r$VM_ROOT/"
   done
   # the library's declarations, which tests/core_timer_test.ts checks SYMBOLS against
