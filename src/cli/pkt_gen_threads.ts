@@ -95,6 +95,8 @@ export async function runThreads(
       );
       if (r.kind === "error") throw new Error(`thread ${i}: ${r.message}`);
     }
+    // a ^C during the start-up: the threads start already stopped (nothing sent after it)
+    if (stopped()) Atomics.store(stopWord, 0, 1);
     const ended = workers.map((w, i) => {
       const p = replies[i].next();
       w.postMessage("go");
