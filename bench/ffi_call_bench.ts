@@ -3,42 +3,19 @@
 // (`nms_bench_poll_loop` in build/libnmsbench.so, ffi/tools/bench_tx.c), side by side in one run.
 // `make bench`. On the host the difference is ~10 ns per call; in a QEMU TCG guest it was 2–18 µs
 // (BENCHMARKS.md, issue 8), which is why pkt-gen.ts crosses into C once per batch, never per slot.
-import { openPort, uvaleStop } from "../mod.ts";
+import { openPort } from "../mod.ts";
 import { library } from "../src/ffi.ts";
+import { benchLib, benchSetup } from "./support.ts";
 
 const CALLS = 1000;
 const POLLIN = 1;
-const root = new URL("..", import.meta.url).pathname;
 
-const dir = Deno.makeTempDirSync({ prefix: "nms-bench-" });
-Deno.env.set("NMSCRIPT_UVALE_DIR", dir);
+benchSetup(() => [rx]);
 const pipe = `fc${Deno.pid % 10000}`;
 const rx = openPort(`netmap:${pipe}{1`, { conf: { slots: 256 } });
 const lib = library();
 
-let cLib:
-  | Deno.DynamicLibrary<{
-    nms_bench_poll_loop: { parameters: ["i32", "i32", "u32"]; result: "i32" };
-  }>
-  | undefined;
-try {
-  cLib = Deno.dlopen(`${root}build/libnmsbench.so`, {
-    nms_bench_poll_loop: { parameters: ["i32", "i32", "u32"], result: "i32" },
-  });
-} catch {
-  console.log("# C loop not built: build/libnmsbench.so missing (see ffi/tools/bench_tx.c)");
-}
-
-globalThis.addEventListener("unload", () => {
-  rx.close();
-  cLib?.close();
-  try {
-    uvaleStop();
-  } catch {
-    // kernel backend or daemon gone
-  }
-  Deno.removeSync(dir, { recursive: true });
-});
+const cLib = benchLib();
 
 const fd = rx.fd;
 
@@ -48,7 +25,7 @@ Deno.bench({
   baseline: true,
   ignore: cLib === undefined,
   fn(): void {
-    cLib!.symbols.nms_bench_poll_loop(fd, POLLIN, CALLS);
+    cLib!.nms_bench_poll_loop(fd, POLLIN, CALLS);
   },
 });
 

@@ -3,14 +3,16 @@
 // send (fillTx against send_packets without copy), on one ring of a uvale pipe, no sync.
 // The C loops are in build/libnmsbench.so (ffi/tools/bench_tx.c), one FFI call per 1023 slots.
 // `make bench`; BENCHMARKS.md "Session 4" has the figures and the same loops in a TCG guest.
-import { openPort, uvaleStop } from "../mod.ts";
+import { openPort } from "../mod.ts";
 import { countRx, fillTx } from "../src/cli/pkt_gen_rings.ts";
+import { benchLib, benchSetup, ringAddress } from "./support.ts";
 
 const LEN = 60;
-const root = new URL("..", import.meta.url).pathname;
 
-const dir = Deno.makeTempDirSync({ prefix: "nms-bench-" });
-Deno.env.set("NMSCRIPT_UVALE_DIR", dir);
+benchSetup(() => {
+  rx.release(rx.peek(N));
+  return [rxPort, txPort, fillPort];
+});
 const pipe = `bl${Deno.pid % 10000}`;
 const rxPort = openPort(`netmap:${pipe}{1`, { conf: { slots: 1024 } });
 const txPort = openPort(`netmap:${pipe}}1`, { conf: { slots: 1024 } });
@@ -30,38 +32,9 @@ txPort.txsync();
 rxPort.rxsync();
 if (rx.peek(N) !== N) throw new Error(`expected ${N} slots on the RX ring, got ${rx.peek(N)}`);
 
-let cLib:
-  | Deno.DynamicLibrary<{
-    nms_bench_count: { parameters: ["pointer", "u32", "buffer"]; result: "u32" };
-    nms_bench_fill: { parameters: ["pointer", "u32", "u32"]; result: "u32" };
-  }>
-  | undefined;
-try {
-  cLib = Deno.dlopen(`${root}build/libnmsbench.so`, {
-    nms_bench_count: { parameters: ["pointer", "u32", "buffer"], result: "u32" },
-    nms_bench_fill: { parameters: ["pointer", "u32", "u32"], result: "u32" },
-  });
-} catch {
-  console.log("# C loops not built: build/libnmsbench.so missing (see ffi/tools/bench_tx.c)");
-}
-const ringAddr = (port: typeof txPort, offset: number): Deno.PointerValue =>
-  Deno.UnsafePointer.offset(Deno.UnsafePointer.of(port.memory)!, offset);
-const rxAddr = ringAddr(rxPort, rx.ringOffset);
-const fillAddr = ringAddr(fillPort, fill.ringOffset);
-
-globalThis.addEventListener("unload", () => {
-  rx.release(rx.peek(N));
-  rxPort.close();
-  txPort.close();
-  fillPort.close();
-  cLib?.close();
-  try {
-    uvaleStop();
-  } catch {
-    // kernel backend or daemon gone
-  }
-  Deno.removeSync(dir, { recursive: true });
-});
+const cLib = benchLib();
+const rxAddr = ringAddress(rxPort, rx.ringOffset);
+const fillAddr = ringAddress(fillPort, fill.ringOffset);
 
 const acc = { pkts: 0, bytes: 0 };
 const bytes = new BigUint64Array(1);
@@ -73,7 +46,7 @@ Deno.bench({
   baseline: true,
   ignore: cLib === undefined,
   fn(): void {
-    cLib!.symbols.nms_bench_count(rxAddr, N, bytes);
+    cLib!.nms_bench_count(rxAddr, N, bytes);
   },
 });
 
@@ -91,7 +64,7 @@ Deno.bench({
   baseline: true,
   ignore: cLib === undefined,
   fn(): void {
-    cLib!.symbols.nms_bench_fill(fillAddr, N, LEN);
+    cLib!.nms_bench_fill(fillAddr, N, LEN);
   },
 });
 

@@ -263,12 +263,11 @@ async function run(parsed: PktGenPlan): Promise<number> {
     err(`${PKT_GEN}: ${(e as Error).message}\n`);
     return PKT_GEN_USAGE_EXIT;
   }
-  let stopped = false;
   let interrupts = 0;
   const onInt = (): void => {
-    stopped = true;
     interrupts++;
   };
+  const stopped = (): boolean => interrupts > 0;
   Deno.addSignalListener("SIGINT", onInt);
   try {
     if (port !== undefined) {
@@ -310,7 +309,7 @@ async function run(parsed: PktGenPlan): Promise<number> {
     }
     if (plan.waitLinkSecs > 0) await sleep(plan.waitLinkSecs * 1000);
     if (role === "other") {
-      await (plan.mode === "ping" ? ping : pong)(port!, plan, () => stopped);
+      await (plan.mode === "ping" ? ping : pong)(port!, plan, stopped);
       return 0;
     }
     const verbDone = role === "sender" ? "Sent" as const : "Received" as const;
@@ -319,7 +318,7 @@ async function run(parsed: PktGenPlan): Promise<number> {
     let code = 0;
     if (names.length > 0) {
       // ^C during the workers' start-up waits for them (as the C tool); a second one gives up
-      const r = await runThreads(plan, names, () => stopped, () => interrupts > 1);
+      const r = await runThreads(plan, names, stopped, () => interrupts > 1);
       if (r.error !== undefined) {
         err(`${PKT_GEN}: ${r.error}\n`);
         code = 1;
@@ -331,7 +330,7 @@ async function run(parsed: PktGenPlan): Promise<number> {
       let t0 = performance.now();
       let first = true;
       const hooks: LoopHooks = {
-        stop: () => stopped,
+        stop: stopped,
         progress: (c: Counters, now: number): void => rep.tick(c, now),
         // as the C receiver: the clock starts when the first frames are there
         firstFrames: (now: number): void => {
