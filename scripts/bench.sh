@@ -7,6 +7,7 @@
 #
 #   scripts/bench.sh [-d SECS] [-l LEN] [--no-write]
 #   scripts/bench.sh --check PKTGEN [PKTGEN...]   (make pkt-gen-c-check)
+#   BENCH_TOOL_ARGS="--spin 0" scripts/bench.sh --no-write   (extra options for both tools)
 #
 # Rates: "sent" is the sender's packets / its seconds; "received" is what each
 # receiver got in that same time (the slowest receiver for broadcast), i.e.
@@ -21,6 +22,7 @@ BUILD=${BUILD:-build}
 DENO=${DENO:-$ROOT/node_modules/.bin/deno}
 PKTGEN_C=$ROOT/$BUILD/pkt-gen-c
 PKTGEN_TS=("$DENO" run -P=tools "$ROOT/scripts/pkt-gen.ts")
+read -ra TOOL_ARGS <<<"${BENCH_TOOL_ARGS:-}"
 OUT=$ROOT/BENCHMARKS.md
 BEGIN_MARK='<!-- bench:begin (scripts/bench.sh writes between these markers) -->'
 END_MARK='<!-- bench:end -->'
@@ -150,9 +152,9 @@ vlan_teardown() {
 start() {
   local tag=$1 tool=$2; shift 2
   if [ "$tool" = c ]; then
-    "$PKTGEN_C" "$@" >"$TMP/$tag.out" 2>"$TMP/$tag.err" &
+    "$PKTGEN_C" "$@" "${TOOL_ARGS[@]}" >"$TMP/$tag.out" 2>"$TMP/$tag.err" &
   else
-    "${PKTGEN_TS[@]}" "$@" >"$TMP/$tag.out" 2>"$TMP/$tag.err" &
+    "${PKTGEN_TS[@]}" "$@" "${TOOL_ARGS[@]}" >"$TMP/$tag.out" 2>"$TMP/$tag.err" &
   fi
   PIDS+=($!)
   eval "PID_$tag=$!"
@@ -252,6 +254,8 @@ check_main() {
     expect "bad port" 255 "EINVAL: not a port name" "$bin" -i eth0 -f tx
     expect "long name" 255 "EINVAL" "$bin" -i "netmap:$(printf 'x%.0s' {1..70})"
     expect "unknown opt" 255 "unknown option" "$bin" -i vale0:a -Q
+    expect "bad --spin" 255 "--spin '1000001' is not a number in 0..1000000" "$bin" -i vale0:a --spin 1000001
+    expect "no --spin value" 255 "option --spin needs a time" "$bin" -i vale0:a --spin
     out=$(timeout 20 "$bin" -i "netmap:chk{0" -f tx -n 1 -w 0 --json 2>&1); rc=$?
     if [ $rc -ne 0 ]; then
       if [[ $out == *ENOSYS* ]]; then echo "skip data path: backend $BACKEND says: $out"
@@ -260,29 +264,31 @@ check_main() {
     fi
     check_exact "$bin" tx rx 100000 || fails=$((fails + 1))
     check_exact "$bin" txseq rxseq 20000 || fails=$((fails + 1))
-    n=$((n + 2))
+    check_exact "$bin" txseq rxseq 20000 --spin 0 || fails=$((fails + 1))
+    n=$((n + 3))
   done
   echo "pkt-gen-c-check: $((n - fails)) passed, $fails failed"
   [ "$fails" -eq 0 ]
 }
 
 # A pipe run with -n COUNT: the receiver must get exactly COUNT, in sequence.
-check_exact() { # bin txmode rxmode count
+check_exact() { # bin txmode rxmode count [option...]
   local bin=$1 got sent
   PKTGEN_C=$bin
-  start crx c -i "netmap:chk{1" -f "$3" -n "$4" -w 0 --json
+  start crx c -i "netmap:chk{1" -f "$3" -n "$4" -w 0 --json "${@:5}"
   wait_banner crx || { echo "FAIL $2/$3: receiver: $(why crx)"; cleanup_run crx; return 1; }
-  start ctx c -i "netmap:chk}1" -f "$2" -n "$4" -w 0 -b 64 --json
+  start ctx c -i "netmap:chk}1" -f "$2" -n "$4" -w 0 -b 64 --json "${@:5}"
+  # shellcheck disable=SC2154 # PID_crx is set by start() through eval
   for ((i = 0; i < 200; i++)); do kill -0 "$PID_crx" 2>/dev/null || break; sleep 0.1; done
   cleanup_run ctx crx
   sent=$(field ctx pkts); got=$(field crx pkts)
   if [ "$sent" != "$4" ] || [ "$got" != "$4" ] || grep -qs sequence "$TMP/crx.err" ||
      grep -qs -i -e 'runtime error' -e AddressSanitizer "$TMP/crx.err" "$TMP/ctx.err"; then
-    echo "FAIL $2/$3 $4 on a pipe: sent '$sent', received '$got'"
+    echo "FAIL $2/$3 $4 ${*:5} on a pipe: sent '$sent', received '$got'"
     cat "$TMP/ctx.err" "$TMP/crx.err" | head -5
     return 1
   fi
-  echo "ok   $2/$3: $4 frames through netmap:chk{1 / }1, none lost, in sequence"
+  echo "ok   $2/$3 ${*:5}: $4 frames through netmap:chk{1 / }1, none lost, in sequence"
 }
 
 if [ "$CHECK" = 1 ]; then check_main; exit; fi
@@ -375,7 +381,8 @@ table=$(
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) × ${cpu:-unknown CPU}," \
        "Linux $(uname -r), backend **$BACKEND**, commit $commit," \
        "load average $load0 before the run."
-  echo "Command: \`make bench\` (\`scripts/bench.sh -d $DURATION -l $LEN\`): $LEN-byte frames," \
+  envs=${BENCH_TOOL_ARGS:+"BENCH_TOOL_ARGS=\"$BENCH_TOOL_ARGS\" "}
+  echo "Command: \`make bench\` (\`${envs}scripts/bench.sh -d $DURATION -l $LEN\`): $LEN-byte frames," \
        "$DURATION s per run, burst 512, one receiver process per port."
   echo
   echo "| scenario | C twin sent (Mpps) | C twin received (Mpps) | pkt-gen.ts sent (Mpps) | pkt-gen.ts received (Mpps) | TS/C (received; target ≥ 0.7) | target, C received (Mpps) |"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: every C test (plain and ASan+UBSan), the TypeScript checks, every Deno test.
+# `make test`: every C test (plain and ASan+UBSan), the C twin's checks, the TypeScript checks,
+# every Deno test.
 # Runs all stages even when one fails, then prints one closing line a machine can read:
 #   "make test: N passed, N failed, N skipped"
 set -uo pipefail
@@ -32,6 +33,9 @@ for t in $(make -s --no-print-directory print-c-tests); do
   echo "-- $t"
   stage "$t" timeout 300 "$t"
 done
+
+echo "== the benchmark's C twin (build/pkt-gen-c, plain and ASan+UBSan)"
+stage "make pkt-gen-c-check" timeout 300 make -s --no-print-directory pkt-gen-c-check
 
 echo "== deno fmt / lint / check"
 stage "deno fmt --check" "$DENO" fmt --check

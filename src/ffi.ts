@@ -65,6 +65,7 @@ export const SYMBOL_GROUPS = {
     nms_alarm_open: { parameters: [], result: "i32" },
     nms_alarm_wait: { parameters: ["i32", "i32"], result: "i32", nonblocking: true },
     nms_alarm_cancel: { parameters: ["i32"], result: "i32" },
+    nms_yield: { parameters: [], result: "i32" },
   },
   fdpass: {
     nms_seqpacket_listen: { parameters: ["buffer", "i32"], result: "i32" },

@@ -302,3 +302,17 @@ Deno.test("pkt-gen: --vlan VID (nmscript extension) in every spelling, and its b
   fails(["-i", "vale0:a", "--vlan", "4096"], "--vlan");
   fails(["-i", "vale0:a", "--vlan=ten"], "--vlan");
 });
+
+Deno.test("pkt-gen: --spin USEC (nmscript extension): default, every spelling, bad values", () => {
+  assertEquals(plan("-i", "vale0:a").spinUs, 200);
+  assertEquals(plan("-i", "vale0:a", "--spin", "0").spinUs, 0);
+  assertEquals(
+    plan("-i", "vale0:a", "-f", "tx", "--spin=1000000", "--vlan", "3").spinUs,
+    1_000_000,
+  );
+  assertEquals(plan("-i", "vale0:a", "--spin", "5", "--spin", "7").spinUs, 7, "the last one wins");
+  fails(["-i", "vale0:a", "--spin"], "--spin needs a time in microseconds (0..1000000)");
+  fails(["-i", "vale0:a", "--spin", "-1"], "--spin");
+  fails(["-i", "vale0:a", "--spin", "1000001"], "--spin");
+  fails(["-i", "vale0:a", "--spin=fast"], "--spin");
+});

@@ -1,5 +1,6 @@
 // pkt-gen.ts running for real on uvale (its own daemon per test) and on a TAP interface in a
-// network namespace: address/port ranges and -z seen by a receiver, -p 2 threads on ports
+// network namespace: address/port ranges and -z seen by a receiver, a pipe with and without
+// --spin, -p 2 threads on ports
 // with 2 rings, -H, tap:NAME tx and rx, and the exit code and one-line message of bad values.
 import { assertEquals, assertIncludes } from "./cli_assert.ts";
 import { parseFrame } from "../src/frames/mod.ts";
@@ -139,6 +140,27 @@ Deno.test("pkt-gen run: -z sends random sources on the fast path's every slot", 
     assertEquals(flows.length, 40);
     assertEquals(new Set(flows.map((f) => f.split(">")[0])).size > 30, true);
     assertEquals(new Set(flows.map((f) => f.split(">")[1])), new Set(["10.1.0.1:1234"]));
+  });
+});
+
+Deno.test("pkt-gen run: a pipe carries every frame, spinning (default) or polling at once (--spin 0)", async () => {
+  await withUvale(async (dir) => {
+    for (const spin of [[], ["--spin", "0"]]) {
+      // 300 000 frames through 1024-slot rings: both sides wait for the other many times
+      const pipe = `netmap:sp${spin.length}`;
+      const n = "300000";
+      const rx = await background(
+        dir,
+        ["-i", `${pipe}}1`, "-f", "rx", "-n", n, "-w", "0", ...spin],
+        "Receiving",
+      );
+      const tx = await run(dir, ["-i", `${pipe}{1`, "-f", "tx", "-n", n, "-w", "0", ...spin]);
+      assertEquals(tx.code, 0, tx.stderr);
+      assertIncludes(tx.stdout, `Sent ${n} packets`);
+      const r = await rx.done;
+      assertEquals(r.code, 0, r.stderr);
+      assertIncludes(r.stdout, `Received ${n} packets 18000000 bytes`);
+    }
   });
 });
 

@@ -106,6 +106,9 @@ int nms_alarm_open(void);
 int nms_alarm_wait(int fd, int ms);
 /* Ends the pending (or the next) nms_alarm_wait() on fd at once. 0 or -errno. */
 int nms_alarm_cancel(int fd);
+/* Gives the CPU to another runnable thread, if any (sched_yield): a loop that
+ * re-syncs a ring while it waits calls it between syncs. 0 or -errno. */
+int nms_yield(void);
 
 /* ---- VLAN module control (kernel: /dev/vale_vlan; uvale: the daemon) ----- */
 /* See kernel/vale_vlan_abi.h for the records. */

@@ -2,10 +2,12 @@
 /*
  * Timers that need no JavaScript timer: nms_sleep() and a cancellable alarm
  * (an eventfd). Deno runs them as `nonblocking` symbols on its worker threads;
- * src/timer.ts says why nmscript does not use setTimeout.
+ * src/timer.ts says why nmscript does not use setTimeout. And nms_yield(), for
+ * loops that spin on a ring for a moment before they sleep.
  */
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -60,5 +62,12 @@ int nms_alarm_cancel(int fd)
 		return nms_fail(EINVAL, "alarm cancel: negative fd %d", fd);
 	if (write(fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
 		return nms_fail(errno, "alarm cancel (fd %d)", fd);
+	return 0;
+}
+
+int nms_yield(void)
+{
+	if (sched_yield() < 0)
+		return nms_fail(errno, "sched_yield");
 	return 0;
 }

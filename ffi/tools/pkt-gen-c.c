@@ -8,10 +8,12 @@
  *        (NS_BUF_CHANGED, set on every slot at start), then write len and
  *        flags; publish head/cur and txsync once per burst.
  *   rx:  poll (which syncs), count every slot up to tail, release them all.
+ *   both wait for a ring as pkt-gen.ts's RingWaiter does: while frames flow,
+ *        re-sync for up to --spin µs (yielding the CPU in between), then poll.
  *
  * Usage: pkt-gen-c -i PORT [-f tx|rx|txseq|rxseq] [-n COUNT] [-l LEN]
  *                  [-b BURST] [-w SECS] [-T MS] [-S MAC] [-D MAC] [--vlan VID]
- *                  [--json]
+ *                  [--spin USEC] [--json]
  *
  * --vlan VID (as pkt-gen.ts): send 802.1Q-tagged frames (-l bytes plus the
  * 4-byte tag). On the kernel backend they are written into every slot, since
@@ -49,6 +51,7 @@ struct opts {
 	int wait_s;     /* -1: default (2 s, 0 on vale ports) */
 	int json;
 	int vlan;       /* -1: untagged; else the VID of an 802.1Q tag */
+	unsigned int spin_us; /* re-sync this long before sleeping in poll */
 	uint8_t src_mac[6], dst_mac[6];
 };
 
@@ -92,7 +95,8 @@ static int usage(const char *fmt, const char *arg)
 	}
 	fprintf(stderr,
 		"usage: " PROG " -i PORT [-f tx|rx|txseq|rxseq] [-n COUNT] [-l LEN] [-b BURST]\n"
-		"                 [-w SECS] [-T MS] [-S MAC] [-D MAC] [--vlan VID] [--json]\n"
+		"                 [-w SECS] [-T MS] [-S MAC] [-D MAC] [--vlan VID] [--spin USEC]\n"
+		"                 [--json]\n"
 		"  -i PORT   netmap:NAME[-RING] or valeX:Y[-RING] (pipes: netmap:pipe{1, }1)\n"
 		"  -f MODE   tx, rx (default), txseq or rxseq\n"
 		"  -n COUNT  packets to send or receive (default 0: until ^C)\n"
@@ -105,6 +109,8 @@ static int usage(const char *fmt, const char *arg)
 		"  --vlan VID  tx: 802.1Q-tagged frames (VID 0..4095; -l bytes plus the tag);\n"
 		"            on the kernel backend written into every slot (its VLAN switch\n"
 		"            untags in the sender's buffer), on uvale once per buffer\n"
+		"  --spin USEC  while frames flow, re-sync a ring for up to USEC microseconds\n"
+		"            before sleeping in poll (default 200; 0: poll at once)\n"
 		"  --json    print one JSON object at the end instead of text reports\n",
 		MAX_LEN);
 	return USAGE_EXIT;
@@ -140,6 +146,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "vlan", required_argument, NULL, 'V' },
+		{ "spin", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -147,7 +154,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	int c;
 
 	*o = (struct opts){ .mode = M_RX, .len = 60, .burst = 512, .report_ms = 1000,
-			    .wait_s = -1, .vlan = -1, .dst_mac = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+			    .wait_s = -1, .vlan = -1, .spin_us = 200, .dst_mac = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":i:f:n:l:b:w:T:S:D:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -200,12 +207,19 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return USAGE_EXIT;
 			o->vlan = (int)v;
 			break;
+		case 'P':
+			if (parse_num("--spin", optarg, 0, 1000000, &v))
+				return USAGE_EXIT;
+			o->spin_us = (unsigned int)v;
+			break;
 		case 'h':
 			usage(NULL, NULL);
 			exit(0);
 		case ':':
 			if (optopt == 'V')
 				return usage("option --vlan needs a VID (0..4095)%s", "");
+			if (optopt == 'P')
+				return usage("option --spin needs a time in microseconds%s", "");
 			return usage("option -%s needs a value", (char[]){ (char)optopt, 0 });
 		default:
 			return usage("unknown option '%s'", argv[optind - 1]);
@@ -345,6 +359,39 @@ static inline void publish(struct nma_ring *r, uint32_t head)
 {
 	__atomic_store_n(&r->cur, head, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->head, head, __ATOMIC_RELEASE);
+}
+
+/*
+ * Waits for frames (rx) or room (tx) as pkt-gen.ts's RingWaiter: while traffic
+ * flows (busy), re-syncs the rings for up to spin_us µs, yielding the CPU
+ * between syncs (a yield over CONTENDED_S ends the spin), then polls for at
+ * most timeout_ms. Returns the poll events
+ * (POLLIN/POLLOUT when a spin found them; 0 on timeout) or -errno.
+ */
+#define CONTENDED_S 100e-6
+
+static int wait_ring(struct port *p, int rx, unsigned int spin_us, int busy, int timeout_ms)
+{
+	short want = rx ? POLLIN : POLLOUT;
+	double until = now_s() + spin_us * 1e-6, t;
+	unsigned int i;
+	int err;
+
+	while (busy && spin_us > 0) {
+		err = rx ? nms_rxsync(p->fd) : nms_txsync(p->fd);
+		if (err < 0)
+			return err;
+		for (i = 0; i < p->nrings; i++)
+			if (ring_space(p->rings[i]) > 0)
+				return want;
+		t = now_s();
+		if (t >= until)
+			break;
+		nms_yield();
+		if (now_s() - t > CONTENDED_S)
+			break; /* another thread kept the CPU: it is contended, sleep */
+	}
+	return nms_poll(p->fd, want, timeout_ms);
 }
 
 static uint16_t csum_fold(uint32_t sum)
@@ -533,7 +580,7 @@ static int transmit(struct port *p, const struct opts *o, struct counters *c)
 			break;
 		if (sent == 0) {
 			op = "poll";
-			err = nms_poll(p->fd, POLLOUT, 100);
+			err = wait_ring(p, 0, o->spin_us, 1, 100);
 			if (err < 0)
 				break;
 			op = "txsync";
@@ -568,12 +615,12 @@ static int receive(struct port *p, const struct opts *o, struct counters *c)
 	uint32_t expect[sizeof(p->rings) / sizeof(p->rings[0])];
 	uint8_t have[sizeof(p->rings) / sizeof(p->rings[0])] = { 0 };
 	unsigned int i;
-	int ev;
+	int ev, busy = 0;
 
 	while (!stop && (o->count == 0 || c->pkts < o->count)) {
 		uint64_t got = 0;
 
-		ev = nms_poll(p->fd, POLLIN, 100);
+		ev = wait_ring(p, 1, o->spin_us, busy, 100);
 		if (ev < 0) {
 			fail("poll", o->ifname, ev);
 			return 1;
@@ -612,6 +659,7 @@ static int receive(struct port *p, const struct opts *o, struct counters *c)
 		}
 		c->pkts += got;
 		c->events += got > 0;
+		busy = got > 0;
 		report_maybe(&rep, c);
 	}
 	report(&rep, c, now_s());

@@ -17,7 +17,8 @@
 # switches behind (netmap#882), which keep netmap loaded and fill its 8 switches (the ported tests
 # leave theirs on one shared switch, vale882, so suite-deno and suite-deno-child do share a boot).
 # BENCH_SECS (default 5) is the sending time of one pktgen run; BENCH_PAIRS (default
-# "c:c ts:ts c:ts ts:c", rx:tx) chooses the pktgen pairs; TS_PKTGEN (default bin/pkt-gen) is the
+# "c:c ts:ts c:ts ts:c", rx:tx; tools c, ts, and ts0 = pkt-gen.ts --spin 0) chooses the pktgen
+# pairs; TS_PKTGEN (default bin/pkt-gen) is the
 # "ts" tool, e.g. another tree's pkt-gen.ts behind a launcher, to compare two versions in one boot.
 # Every process is bounded: rx and tx run under `timeout`, and the sender gets -n as well.
 set -u
@@ -77,6 +78,8 @@ steady() {
 }
 
 tool() { if [ "$1" = c ]; then echo "$C_PKTGEN"; else echo "$TS_PKTGEN"; fi; }
+# tool_args TOOL: extra options of a tool ("ts0": pkt-gen.ts polling at once, as the C tool)
+tool_args() { if [ "$1" = ts0 ]; then echo "--spin 0"; fi; }
 
 # pktgen_run SCENARIO RX_PORT TX_PORT RX_TOOL TX_TOOL (tools: c | ts)
 pktgen_run() {
@@ -87,7 +90,9 @@ pktgen_run() {
   # -w 0: no wait for a link (both tools would wait 2 s). Readiness is read from the lines each
   # tool writes when its port is open: netmap's C tool buffers stdout in a file, hence its D()
   # lines on stderr ("reading from", "start, fd") and pkt-gen.ts's "Receiving from"/"Sending on".
-  timeout -s KILL $((secs + 60)) "$(tool "$rxt")" -i "$rxp" -f rx -w 0 >"$rxlog" 2>&1 &
+  # shellcheck disable=SC2046 # tool_args is empty or words
+  timeout -s KILL $((secs + 60)) "$(tool "$rxt")" -i "$rxp" -f rx -w 0 $(tool_args "$rxt") \
+    >"$rxlog" 2>&1 &
   rx=$!
   if ! wait_for "$rxlog" 'reading from|Receiving from' 30; then
     echo "bench: rx did not start within 30 s:"
@@ -96,8 +101,9 @@ pktgen_run() {
     return 1
   fi
   sleep 0.5
+  # shellcheck disable=SC2046
   timeout -s KILL $((secs + 45)) "$(tool "$txt")" -i "$txp" -f tx -l 60 -w 0 -n 4000000000 \
-    >"$txlog" 2>&1 &
+    $(tool_args "$txt") >"$txlog" 2>&1 &
   tx=$!
   # the sending time starts when the sender has its port (not counting Deno's start-up)
   wait_for "$txlog" 'start, fd|Sending on' 30 && sleep "$secs"

@@ -128,7 +128,14 @@ export interface PktGenPlan {
   json: boolean;
   /** --vlan: VID of the 802.1Q tag inserted after the MACs of every sent frame (0..4095). */
   vlan?: number;
+  /** --spin: µs the tx/rx loops re-sync before sleeping in poll while traffic flows (0: poll at once). */
+  spinUs: number;
 }
+
+/** `--spin`'s default: how long the tx/rx loops re-sync before they sleep in poll, in µs. */
+export const DEFAULT_SPIN_US = 200;
+/** The largest `--spin` (1 s). */
+export const MAX_SPIN_US = 1_000_000;
 
 /** pkt-gen's usage (our wording), printed on stderr as the C tool does. */
 export const PKT_GEN_USAGE = `usage: pkt-gen -i PORT [options]
@@ -174,6 +181,8 @@ export const PKT_GEN_USAGE = `usage: pkt-gen -i PORT [options]
   --json       one JSON object per report instead of the text lines
   --vlan VID   send 802.1Q-tagged frames (TPID 0x8100, PCP 0, VID 0..4095): the tag goes
                after the MACs, so frames are -l bytes plus 4; written into every slot
+  --spin USEC  tx/rx: while frames flow, re-sync the rings for up to USEC microseconds
+               before sleeping in poll (default ${DEFAULT_SPIN_US}; 0 sleeps at once, as the C tool)
   --help       this help with the differences from the C tool
 Exit status: 0 success, 255 bad argument or open failure, 1 other failures.
 `;
@@ -185,6 +194,9 @@ Differences from netmap's pkt-gen (same options, report lines and exit codes):
     an unknown -f function (it falls back to rx), -F outside 1..63 (ignored), an -i
     name longer than 504 characters (ignored), numbers atoi(3) misreads ("-n 1k");
   - --json prints one JSON object per report line;
+  - tx/rx wait for a ring by re-syncing it for up to ${DEFAULT_SPIN_US} µs (--spin) before they sleep in
+    poll, while frames flow; the C tool sleeps at once (netmap's pkt-gen built with
+    BUSYWAIT never sleeps). An idle port costs one such spin, then plain polls;
   - --vlan VID (an nmscript extension) tags the frames it sends; on kernel netmap it writes
     them into every slot, since the VLAN module removes the tag in the sender's buffer
     (uvale edits the tag while copying and leaves the sender's buffer alone);
@@ -313,9 +325,9 @@ export function parsePktGenArgs(
   argv: readonly string[],
   options: PktGenParseOptions = {},
 ): CliOutcome<PktGenPlan> {
-  const vlanArg = takeVlanOption(argv);
-  if (typeof vlanArg === "object" && "error" in vlanArg) return bad(vlanArg.error);
-  const long = splitLongOptions(vlanArg.rest, PKT_GEN_OPTSTRING, ["help", "json"]);
+  const numbers = takeNumberOptions(argv);
+  if ("error" in numbers) return bad(numbers.error);
+  const long = splitLongOptions(numbers.rest, PKT_GEN_OPTSTRING, ["help", "json"]);
   if (long.unknown !== undefined) {
     return bad(`unrecognized option '${long.unknown}'`, true);
   }
@@ -358,6 +370,7 @@ export function parsePktGenArgs(
     virtHeader: 0,
     verbose: 0,
     json: long.found.includes("json"),
+    spinUs: numbers.values.spin ?? DEFAULT_SPIN_US,
   };
   const int = (o: string, t: string, min: number, what: string, max?: number): number =>
     parseInteger(o, t, { min, max, what });
@@ -525,7 +538,7 @@ export function parsePktGenArgs(
     }
     const src = parseIpRange("-s", srcText, plan.af);
     const dst = parseIpRange("-d", dstText, plan.af);
-    if (vlanArg.vid !== undefined) plan.vlan = vlanArg.vid;
+    if (numbers.values.vlan !== undefined) plan.vlan = numbers.values.vlan;
     if (src.start !== src.end || src.port0 !== src.port1) plan.options |= PKT_GEN_OPT.COPY;
     if (dst.start !== dst.end || dst.port0 !== dst.port1) plan.options |= PKT_GEN_OPT.COPY;
     return runWith({ ...plan, src, dst });
@@ -535,40 +548,58 @@ export function parsePktGenArgs(
   }
 }
 
+/** A long option with a number value: its name (without "--"), range and what the value is. */
+interface NumberOption {
+  name: string;
+  min: number;
+  max: number;
+  what: string;
+}
+
+/** pkt-gen's long options that take a number (nmscript extensions). */
+const NUMBER_OPTIONS: readonly NumberOption[] = [
+  { name: "vlan", min: 0, max: 4095, what: "a VLAN id" },
+  { name: "spin", min: 0, max: MAX_SPIN_US, what: "a time in microseconds" },
+];
+
 /**
- * Takes `--vlan VID` / `--vlan=VID` out of a command line (words in option
- * position only, as {@linkcode splitLongOptions} reads them) and checks the
- * VID. The last one given wins.
+ * Takes the long options with a number value (`--vlan VID`, `--spin USEC`,
+ * also as `--name=VALUE`) out of a command line (words in option position
+ * only, as {@linkcode splitLongOptions} reads them) and checks their values.
+ * The last one given wins.
  *
  * @example
  * ```ts
- * import { takeVlanOption } from "./pkt_gen_args.ts";
- * console.log(takeVlanOption(["-f", "tx", "--vlan", "10"])); // { rest: ["-f", "tx"], vid: 10 }
+ * import { takeNumberOptions } from "./pkt_gen_args.ts";
+ * console.log(takeNumberOptions(["-f", "tx", "--vlan", "10"]));
+ * // { rest: ["-f", "tx"], values: { vlan: 10 } }
  * ```
  */
-export function takeVlanOption(
+export function takeNumberOptions(
   argv: readonly string[],
-): { rest: string[]; vid?: number } | { error: string } {
+): { rest: string[]; values: Record<string, number> } | { error: string } {
   const takesArg = new Set<string>();
   for (let i = 0; i < PKT_GEN_OPTSTRING.length; i++) {
     if (PKT_GEN_OPTSTRING[i + 1] === ":") takesArg.add(PKT_GEN_OPTSTRING[i]);
   }
   const rest: string[] = [];
-  let vid: number | undefined;
+  const values: Record<string, number> = {};
   let i = 0;
-  for (; i < argv.length; i++) {
+  words: for (; i < argv.length; i++) {
     const word = argv[i];
     if (word === "--") break;
-    if (word === "--vlan" || word.startsWith("--vlan=")) {
-      const text = word === "--vlan" ? argv[++i] : word.slice("--vlan=".length);
-      if (text === undefined) return { error: "--vlan needs a VLAN id (0..4095)" };
+    for (const o of NUMBER_OPTIONS) {
+      const flag = `--${o.name}`;
+      if (word !== flag && !word.startsWith(`${flag}=`)) continue;
+      const text = word === flag ? argv[++i] : word.slice(flag.length + 1);
+      if (text === undefined) return { error: `${flag} needs ${o.what} (${o.min}..${o.max})` };
       try {
-        vid = parseInteger("--vlan", text, { min: 0, max: 4095, what: "a VLAN id" });
+        values[o.name] = parseInteger(flag, text, { min: o.min, max: o.max, what: o.what });
       } catch (e) {
         if (e instanceof OptionValueError) return { error: e.message };
         throw e;
       }
-      continue;
+      continue words;
     }
     rest.push(word);
     if (!word.startsWith("-") || word.startsWith("--") || word.length < 2) continue;
@@ -581,7 +612,7 @@ export function takeVlanOption(
     }
   }
   rest.push(...argv.slice(i));
-  return vid === undefined ? { rest } : { rest, vid };
+  return { rest, values };
 }
 
 /**

@@ -30,7 +30,7 @@ import {
   type SeqCheck,
   type TxTemplate,
 } from "./pkt_gen_rings.ts";
-import { LoopYield, pollNow } from "./pkt_gen_wait.ts";
+import { LoopYield, pollNow, RingWaiter } from "./pkt_gen_wait.ts";
 import { writeAll } from "./outcome.ts";
 
 /** What a loop has done so far. */
@@ -224,6 +224,7 @@ export async function transmit(
   const fast = port === undefined ? undefined : fastTemplate(port, frames, plan, walk);
   if (port !== undefined && fast !== undefined) port.txRings.forEach(markAllChanged);
   using loop = new LoopYield(YIELD_MS);
+  const room = port === undefined ? undefined : new RingWaiter(port, "tx", plan.spinUs);
   const start = performance.now();
   let iterations = 0;
   while (!hooks.stop() && c.pkts < limit) {
@@ -255,8 +256,9 @@ export async function transmit(
         if (sent >= want) break;
       }
       port.txsync();
-      // no room: wait for some (as poll in the C tool); the loop ends on -n or ^C
-      if (sent === 0) pollNow(port, "tx", POLL_MS);
+      // no room: wait for some (re-syncing a moment first, then poll as the C tool); the loop
+      // ends on -n or ^C. A paced sender (-R) has time to spare: it polls at once.
+      if (sent === 0) room!.wait(POLL_MS, plan.rate === 0);
     }
     c.pkts += sent;
     if (sent > 0) c.events++;
@@ -339,12 +341,15 @@ export async function receive(
   );
   const dumping = (plan.options & PKT_GEN_OPT.DUMP) !== 0;
   using loop = new LoopYield(YIELD_MS);
+  const frames = new RingWaiter(port, "rx", plan.spinUs);
   let lastFrames = performance.now();
   let iterations = 0;
   let framesSinceClock = false;
+  let got = false;
   while (!hooks.stop() && c.pkts < limit) {
-    // poll syncs the rings and sleeps (bounded) only when nothing is there, as in the C tool
-    const got = pollNow(port, "rx", POLL_MS);
+    // sync the rings (releasing what was counted) and sleep (bounded) only when nothing is
+    // there, as the C tool's poll; while frames flow, re-sync a moment before sleeping
+    got = frames.wait(POLL_MS, got);
     const before = c.pkts;
     if (got) {
       if (before === 0 && hooks.firstFrames && port.rxRings.some((r) => r.space() > 0)) {

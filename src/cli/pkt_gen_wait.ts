@@ -1,21 +1,25 @@
 /**
  * How pkt-gen's busy loops wait and let the event loop run: a poll that
  * blocks the calling thread for a short, bounded time (as the C tool's poll
- * does; an `await port.ready()` costs a thread hop per batch), and a cheap
- * macrotask yield so that signal listeners (^C) and timers run while a loop
- * never waits.
+ * does; an `await port.ready()` costs a thread hop per batch), a short spin
+ * on the sync calls before that poll while traffic flows ({@linkcode RingWaiter},
+ * `--spin`), and a cheap macrotask yield so that signal listeners (^C) and
+ * timers run while a loop never waits.
  *
  * @module
  */
 
 import { check, library } from "../ffi.ts";
-import { NetmapError } from "../errors.ts";
+import { ERRNO, invalidArgument, NetmapError } from "../errors.ts";
 import type { Port } from "../port.ts";
+import { MAX_SPIN_US } from "./pkt_gen_args.ts";
+
+/** A sched_yield that kept the CPU away this long (ms) means other threads want it: stop spinning. */
+export const CONTENDED_MS = 0.1;
 
 const POLLIN = 0x1;
 const POLLOUT = 0x4;
 const POLLERR = 0x8;
-const EIO = 5;
 /** The longest a blocking poll may hold the event loop, in ms. */
 export const MAX_POLL_NOW_MS = 50;
 
@@ -37,9 +41,96 @@ export function pollNow(port: Port, dir: "tx" | "rx", timeoutMs: number): boolea
   const events = dir === "rx" ? POLLIN : POLLOUT;
   const r = check(library().nms_poll_now(fd, events, ms), "poll", port.name);
   if (r & POLLERR) {
-    throw new NetmapError({ op: "poll", port: port.name, errno: EIO, summary: "POLLERR" });
+    throw new NetmapError({ op: "poll", port: port.name, errno: ERRNO.EIO, summary: "POLLERR" });
   }
   return (r & events) !== 0;
+}
+
+/**
+ * Waits for frames ("rx") or room ("tx") on a port the way pkt-gen's tx/rx
+ * loops do: while traffic flows (`busy`), it first re-syncs the rings
+ * (NIOCRXSYNC / NIOCTXSYNC) for up to `spinUs` microseconds, and only then
+ * sleeps in a bounded poll, yielding the CPU between syncs (sched_yield) to
+ * any other runnable thread; a yield that lasted over 100 µs means the CPU is
+ * contended, and the spin ends there. A loop that sleeps as soon as a ring runs dry
+ * makes its peer wake it for every batch, and the peer's sync pays for that
+ * wake-up; re-syncing for a moment finds the next batch without either. An
+ * idle port costs one spin, then plain polls. `spinUs` 0 polls at once, as
+ * netmap's C pkt-gen does.
+ *
+ * @example
+ * ```ts ignore
+ * const rx = new RingWaiter(port, "rx", 200);
+ * let busy = false;
+ * while (!stopped) {
+ *   busy = rx.wait(20, busy);
+ *   if (busy) countFrames();
+ * }
+ * ```
+ */
+export class RingWaiter {
+  readonly #spinMs: number;
+  readonly #contendedMs: number;
+
+  /**
+   * A waiter for one direction of `port`.
+   *
+   * @param port The port.
+   * @param dir "rx": wait for frames; "tx": wait for room.
+   * @param spinUs How long to re-sync before sleeping, in µs (0..MAX_SPIN_US).
+   * @param contendedMs A yield longer than this ends the spin (default
+   *   CONTENDED_MS; Infinity: spin the whole time whatever the load).
+   */
+  constructor(
+    readonly port: Port,
+    readonly dir: "tx" | "rx",
+    spinUs: number,
+    contendedMs: number = CONTENDED_MS,
+  ) {
+    if (!Number.isInteger(spinUs) || spinUs < 0 || spinUs > MAX_SPIN_US) {
+      throw invalidArgument(
+        "spin",
+        port.name,
+        `the spin time must be an integer 0..${MAX_SPIN_US} µs, got ${spinUs}`,
+      );
+    }
+    this.#spinMs = spinUs / 1000;
+    this.#contendedMs = contendedMs;
+  }
+
+  /**
+   * Syncs the rings and returns true when a ring has frames ("rx") or room
+   * ("tx"); if none has, re-syncs for up to the spin time when `busy`, then
+   * polls for at most `timeoutMs` (0..MAX_POLL_NOW_MS). Throws NetmapError as
+   * {@linkcode pollNow}.
+   *
+   * @example
+   * ```ts ignore
+   * if (!new RingWaiter(port, "tx", 200).wait(20, true)) console.log("no room within 20 ms");
+   * ```
+   */
+  wait(timeoutMs: number, busy: boolean): boolean {
+    if (busy && this.#spinMs > 0 && this.#spin()) return true;
+    return pollNow(this.port, this.dir, timeoutMs);
+  }
+
+  #spin(): boolean {
+    const rx = this.dir === "rx";
+    const rings = rx ? this.port.rxRings : this.port.txRings;
+    const lib = library();
+    const until = performance.now() + this.#spinMs;
+    for (;;) {
+      if (rx) this.port.rxsync();
+      else this.port.txsync();
+      for (let i = 0; i < rings.length; i++) if (rings[i].space() > 0) return true;
+      const before = performance.now();
+      if (before >= until) return false;
+      // let another runnable thread have this CPU; when one took it for long, the CPU is
+      // contended (more busy threads than CPUs): stop spinning and sleep in poll instead
+      check(lib.nms_yield(), "sched_yield", this.port.name);
+      if (performance.now() - before > this.#contendedMs) return false;
+    }
+  }
 }
 
 /**
