@@ -96,6 +96,46 @@ await scenarios(import.meta, {
     rx.release(got);
   },
 
+  "fillTx copies into NS_BUF_CHANGED buffers in every position of a run, only there": () => {
+    const name = uniqueName("pc");
+    using rxp = openPort(`netmap:${name}{0`);
+    using txp = openPort(`netmap:${name}}0`);
+    const tx = txp.txRings[0];
+    const rx = rxp.rxRings[0];
+    const frame = new Uint8Array(60).fill(0x61);
+    // 23 slots (five groups of four and three left over): the first new buffer at every
+    // position (the loops switch to copying there), then several in one run
+    const layouts = [...Array.from({ length: 23 }, (_, k) => [k]), [0, 3, 4, 9, 19, 20, 22]];
+    for (const packed of [true, false]) {
+      for (const at of layouts) {
+        const changedAt = new Set(at);
+        const v = packed ? tx.view() : { ...tx.view(), lenFlags32: -1 };
+        assert.equal(tx.reserve(23), 23);
+        for (let k = 0; k < 23; k++) {
+          tx.frame(tx.slot(k), 60).fill(0x7a);
+          tx.setLen(tx.slot(k), 9);
+          tx.setSlotFlags(tx.slot(k), changedAt.has(k) ? v.bufChanged : 0);
+        }
+        fillTx(tx, 23, { frame, minLen: 0, seq: false, copy: "changed" }, 0, v);
+        for (let k = 0; k < 23; k++) {
+          const i = tx.slot(k);
+          const want = changedAt.has(k) ? 0x61 : 0x7a;
+          assert.deepEqual(
+            [tx.frame(i, 60)[30], tx.len(i), tx.slotFlags(i)],
+            [want, 60, 0],
+            `packed=${packed}, new buffers at ${at}, slot ${k}`,
+          );
+        }
+        tx.submit(23);
+        txp.txsync();
+        rxp.rxsync();
+        rx.release(rx.peek(rx.space()));
+        rxp.rxsync();
+        txp.txsync();
+      }
+    }
+  },
+
   "fillTx copies into changed buffers only; countRx counts and checks sequences": () => {
     const name = uniqueName("pv");
     using rxp = openPort(`netmap:${name}{0`);

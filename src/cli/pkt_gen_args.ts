@@ -194,9 +194,10 @@ Differences from netmap's pkt-gen (same options, report lines and exit codes):
     an unknown -f function (it falls back to rx), -F outside 1..63 (ignored), an -i
     name longer than 504 characters (ignored), numbers atoi(3) misreads ("-n 1k");
   - --json prints one JSON object per report line;
-  - tx/rx wait for a ring by re-syncing it for up to ${DEFAULT_SPIN_US} µs (--spin) before they sleep in
-    poll, while frames flow; the C tool sleeps at once (netmap's pkt-gen built with
-    BUSYWAIT never sleeps). An idle port costs one such spin, then plain polls;
+  - tx/rx on a netmap port wait for a ring by re-syncing it for up to ${DEFAULT_SPIN_US} µs (--spin)
+    before they sleep in poll, while frames flow, yielding the CPU between syncs and
+    stopping as soon as other threads want it; the C tool sleeps at once (netmap's
+    pkt-gen built with BUSYWAIT never sleeps). An idle port costs one spin, then polls;
   - --vlan VID (an nmscript extension) tags the frames it sends; on kernel netmap it writes
     them into every slot, since the VLAN module removes the tag in the sender's buffer
     (uvale edits the tag while copying and leaves the sender's buffer alone);

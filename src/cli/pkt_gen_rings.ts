@@ -106,11 +106,21 @@ function fillRun(
     // len and flags as one word: per slot one load (is the buffer new?) and one store (len,
     // flags 0), as the C tool. Storing unconditionally is cheaper than comparing first: half
     // the time per slot on a laptop, and in a QEMU TCG guest.
+    // Four slots per iteration, their flags OR-ed (fewer branches; twice as fast under TCG,
+    // as countRun); a group with a new buffer falls to the one-slot loop, which stops there.
     const u32 = v.u32;
     const s32 = v.stride32;
     const g0 = v.lenFlags32;
     const gEnd = g0 + (i0 + n) * s32;
     let g = g0 + i0 * s32;
+    for (; g + 3 * s32 < gEnd; g += 4 * s32) {
+      const g1 = g + s32, g2 = g1 + s32, g3 = g2 + s32;
+      if (((u32[g] | u32[g1] | u32[g2] | u32[g3]) >>> 16) & changed) break;
+      u32[g] = len;
+      u32[g1] = len;
+      u32[g2] = len;
+      u32[g3] = len;
+    }
     for (; g < gEnd; g += s32) {
       if ((u32[g] >>> 16) & changed) break;
       u32[g] = len;
