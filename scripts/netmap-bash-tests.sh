@@ -54,9 +54,10 @@ src=$1
 shift
 utils=$src/utils
 [ -f "$src/test_lib" ] && [ -d "$src/tests" ] && utils=$src # the utils directory itself
-[ -f "$utils/test_lib" ] && [ -d "$utils/tests" ] ||
+if [ ! -f "$utils/test_lib" ] || [ ! -d "$utils/tests" ]; then
   die "'$src' is not a netmap source tree: no utils/test_lib and utils/tests/" \
     "get one with: git clone https://github.com/luigirizzo/netmap"
+fi
 utils=$(cd "$utils" && pwd -P)
 
 # ---- which tests ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 # Runs all stages even when one fails, then prints one closing line a machine can read:
 #   "make test: N passed, N failed, N skipped"
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 DENO=./node_modules/.bin/deno
 BUILD=${BUILD:-build}
 passed=0 failed=0 skipped=0

@@ -107,7 +107,9 @@ int nms_alarm_wait(int fd, int ms);
 /* Ends the pending (or the next) nms_alarm_wait() on fd at once. 0 or -errno. */
 int nms_alarm_cancel(int fd);
 /* Gives the CPU to another runnable thread, if any (sched_yield): a loop that
- * re-syncs a ring while it waits calls it between syncs. 0 or -errno. */
+ * re-syncs a ring while it waits calls it between syncs. 1 when another thread
+ * ran meanwhile (the CPU is contended: better sleep than spin), 0 when none
+ * wanted the CPU, or -errno. */
 int nms_yield(void);
 
 /* ---- VLAN module control (kernel: /dev/vale_vlan; uvale: the daemon) ----- */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -65,9 +66,27 @@ int nms_alarm_cancel(int fd)
 	return 0;
 }
 
+/* The calling thread's involuntary context switches (a yield that let another
+ * thread run counts as one), or -errno. */
+static long switches(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru) < 0)
+		return -errno;
+	return ru.ru_nivcsw;
+}
+
 int nms_yield(void)
 {
+	long before = switches(), after;
+
+	if (before < 0)
+		return nms_fail((int)-before, "getrusage(RUSAGE_THREAD)");
 	if (sched_yield() < 0)
 		return nms_fail(errno, "sched_yield");
-	return 0;
+	after = switches();
+	if (after < 0)
+		return nms_fail((int)-after, "getrusage(RUSAGE_THREAD)");
+	return after != before;
 }

@@ -364,16 +364,14 @@ static inline void publish(struct nma_ring *r, uint32_t head)
 /*
  * Waits for frames (rx) or room (tx) as pkt-gen.ts's RingWaiter: while traffic
  * flows (busy), re-syncs the rings for up to spin_us µs, yielding the CPU
- * between syncs (a yield over CONTENDED_S ends the spin), then polls for at
- * most timeout_ms. Returns the poll events
+ * between syncs (a yield that let another thread run ends the spin), then
+ * polls for at most timeout_ms. Returns the poll events
  * (POLLIN/POLLOUT when a spin found them; 0 on timeout) or -errno.
  */
-#define CONTENDED_S 100e-6
-
 static int wait_ring(struct port *p, int rx, unsigned int spin_us, int busy, int timeout_ms)
 {
 	short want = rx ? POLLIN : POLLOUT;
-	double until = now_s() + spin_us * 1e-6, t;
+	double until = now_s() + spin_us * 1e-6;
 	unsigned int i;
 	int err;
 
@@ -384,12 +382,10 @@ static int wait_ring(struct port *p, int rx, unsigned int spin_us, int busy, int
 		for (i = 0; i < p->nrings; i++)
 			if (ring_space(p->rings[i]) > 0)
 				return want;
-		t = now_s();
-		if (t >= until)
+		if (now_s() >= until)
 			break;
-		nms_yield();
-		if (now_s() - t > CONTENDED_S)
-			break; /* another thread kept the CPU: it is contended, sleep */
+		if (nms_yield() != 0)
+			break; /* another thread wanted this CPU (or the yield failed): sleep */
 	}
 	return nms_poll(p->fd, want, timeout_ms);
 }

@@ -14,9 +14,6 @@ import { ERRNO, invalidArgument, NetmapError } from "../errors.ts";
 import type { Port } from "../port.ts";
 import { MAX_SPIN_US } from "./pkt_gen_args.ts";
 
-/** A sched_yield that kept the CPU away this long (ms) means other threads want it: stop spinning. */
-export const CONTENDED_MS = 0.1;
-
 const POLLIN = 0x1;
 const POLLOUT = 0x4;
 const POLLERR = 0x8;
@@ -51,7 +48,7 @@ export function pollNow(port: Port, dir: "tx" | "rx", timeoutMs: number): boolea
  * loops do: while traffic flows (`busy`), it first re-syncs the rings
  * (NIOCRXSYNC / NIOCTXSYNC) for up to `spinUs` microseconds, and only then
  * sleeps in a bounded poll, yielding the CPU between syncs (sched_yield) to
- * any other runnable thread; a yield that lasted over 100 µs means the CPU is
+ * any other runnable thread; a yield that let one run means the CPU is
  * contended, and the spin ends there. A loop that sleeps as soon as a ring runs dry
  * makes its peer wake it for every batch, and the peer's sync pays for that
  * wake-up; re-syncing for a moment finds the next batch without either. An
@@ -70,7 +67,7 @@ export function pollNow(port: Port, dir: "tx" | "rx", timeoutMs: number): boolea
  */
 export class RingWaiter {
   readonly #spinMs: number;
-  readonly #contendedMs: number;
+  readonly #yieldEnds: boolean;
 
   /**
    * A waiter for one direction of `port`.
@@ -78,14 +75,14 @@ export class RingWaiter {
    * @param port The port.
    * @param dir "rx": wait for frames; "tx": wait for room.
    * @param spinUs How long to re-sync before sleeping, in µs (0..MAX_SPIN_US).
-   * @param contendedMs A yield longer than this ends the spin (default
-   *   CONTENDED_MS; Infinity: spin the whole time whatever the load).
+   * @param contention "yield" (default): a yield that let another thread
+   *   run ends the spin; "ignore": spin the whole time whatever the load.
    */
   constructor(
     readonly port: Port,
     readonly dir: "tx" | "rx",
     spinUs: number,
-    contendedMs: number = CONTENDED_MS,
+    contention: "yield" | "ignore" = "yield",
   ) {
     if (!Number.isInteger(spinUs) || spinUs < 0 || spinUs > MAX_SPIN_US) {
       throw invalidArgument(
@@ -95,7 +92,7 @@ export class RingWaiter {
       );
     }
     this.#spinMs = spinUs / 1000;
-    this.#contendedMs = contendedMs;
+    this.#yieldEnds = contention === "yield";
   }
 
   /**
@@ -123,12 +120,12 @@ export class RingWaiter {
       if (rx) this.port.rxsync();
       else this.port.txsync();
       for (let i = 0; i < rings.length; i++) if (rings[i].space() > 0) return true;
-      const before = performance.now();
-      if (before >= until) return false;
-      // let another runnable thread have this CPU; when one took it for long, the CPU is
-      // contended (more busy threads than CPUs): stop spinning and sleep in poll instead
-      check(lib.nms_yield(), "sched_yield", this.port.name);
-      if (performance.now() - before > this.#contendedMs) return false;
+      if (performance.now() >= until) return false;
+      // let another runnable thread have this CPU; when one took it, the CPU is contended
+      // (more busy threads than CPUs): stop spinning and sleep in poll instead
+      if (check(lib.nms_yield(), "sched_yield", this.port.name) > 0 && this.#yieldEnds) {
+        return false;
+      }
     }
   }
 }
