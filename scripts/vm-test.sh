@@ -62,7 +62,7 @@ parse_args() {
     vm_die "--bench '$bench' is not a list of parts" "use e.g. --bench pktgen,suite-c,suite-deno"
   [ -n "$bench" ] && [ -n "$shell_cmd" ] && vm_die "--bench and --shell exclude each other"
   # BENCH_SECS and BENCH_PAIRS (host environment) reach guest-bench.sh through the command.
-  [[ ${BENCH_SECS:-5} =~ ^[0-9]+$ ]] || vm_die "BENCH_SECS wants whole seconds, not '$BENCH_SECS'"
+  [[ ${BENCH_SECS:-15} =~ ^[0-9]+$ ]] || vm_die "BENCH_SECS wants whole seconds, not '$BENCH_SECS'"
   [[ ${BENCH_PAIRS:-c:c} =~ ^((c|ts|ts0):(c|ts|ts0)( |$))+$ ]] ||
     vm_die "BENCH_PAIRS='$BENCH_PAIRS' is not a list of rx:tx pairs" "use e.g. BENCH_PAIRS='c:c ts:ts' (tools: c, ts, ts0 = pkt-gen.ts --spin 0)"
   timeout_scale
