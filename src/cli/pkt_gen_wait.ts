@@ -49,11 +49,11 @@ export function pollNow(port: Port, dir: "tx" | "rx", timeoutMs: number): boolea
  * (NIOCRXSYNC / NIOCTXSYNC) for up to `spinUs` microseconds, and only then
  * sleeps in a bounded poll, yielding the CPU between syncs (sched_yield) to
  * any other runnable thread; a yield that let one run means the CPU is
- * contended, and the spin ends there. A loop that sleeps as soon as a ring runs dry
- * makes its peer wake it for every batch, and the peer's sync pays for that
- * wake-up; re-syncing for a moment finds the next batch without either. An
- * idle port costs one spin, then plain polls. `spinUs` 0 polls at once, as
- * netmap's C pkt-gen does.
+ * contended, and the spin ends there. A loop that sleeps as soon as a ring
+ * runs dry makes its peer wake it for every batch, and the peer's sync pays
+ * for that wake-up; re-syncing for a moment finds the next batch without
+ * either. An idle port costs one spin, then plain polls. `spinUs` 0 polls at
+ * once, as netmap's C pkt-gen does.
  *
  * @example
  * ```ts ignore
