@@ -102,3 +102,13 @@ Deno.test("splitLongOptions: finds --help/--json only in option position", () =>
   assertEquals(splitLongOptions(["--", "--help"], "", ["help"]).found, []);
   assertEquals(splitLongOptions(["--frob"], "", ["help"]).unknown, "--frob");
 });
+
+Deno.test("splitLongOptions: valued long options, both spellings, last wins, a missing value", () => {
+  const s = splitLongOptions(["--vlan", "3", "-i", "--spin", "--vlan=4", "x"], "i:", [], [
+    "vlan",
+    "spin",
+  ]);
+  assertEquals([s.values, s.rest, s.missing], [{ vlan: "4" }, ["-i", "--spin", "x"], undefined]);
+  assertEquals(splitLongOptions(["--spin"], "", [], ["spin"]).missing, "--spin");
+  assertEquals(splitLongOptions(["--", "--spin", "1"], "", [], ["spin"]).values, {});
+});

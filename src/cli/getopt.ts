@@ -202,37 +202,53 @@ export interface LongOptionSplit {
   rest: string[];
   /** The first `--word` in option position that is not in `known`, if any. */
   unknown?: string;
+  /**
+   * The values of the `valued` long options (`--name VALUE` or `--name=VALUE`;
+   * the last one given wins); present when `valued` names any.
+   */
+  values?: Record<string, string>;
+  /** A `valued` option given without a value (`--vlan` as the last word), if any. */
+  missing?: string;
 }
 
 /**
- * Takes our own long options (`--help`, `--json`) out of a command line
- * before {@linkcode getopt} sees it. Words are examined only where getopt
- * would read an option: an option's argument (`-i --help`) and anything after
- * `--` are left alone.
+ * Takes our own long options (`--help`, `--json`, and `valued` ones such as
+ * `--vlan VID`) out of a command line before {@linkcode getopt} sees it.
+ * Words are examined only where getopt would read an option: an option's
+ * argument (`-i --help`) and anything after `--` are left alone.
  *
  * @example
  * ```ts
  * import { splitLongOptions } from "./getopt.ts";
- * const s = splitLongOptions(["-f", "tx", "--json"], "f:", ["json", "help"]);
- * console.log(s.found, s.rest); // ["json"] ["-f", "tx"]
+ * const s = splitLongOptions(["-f", "tx", "--json", "--vlan=3"], "f:", ["json"], ["vlan"]);
+ * console.log(s.found, s.rest, s.values); // ["json"] ["-f", "tx"] { vlan: "3" }
  * ```
  */
 export function splitLongOptions(
   argv: readonly string[],
   optstring: string,
   known: readonly string[],
+  valued: readonly string[] = [],
 ): LongOptionSplit {
   const spec = parseOptstring(optstring, false);
   const found: string[] = [];
   const rest: string[] = [];
+  const values: Record<string, string> = {};
   let unknown: string | undefined;
+  let missing: string | undefined;
   let i = 0;
   for (; i < argv.length; i++) {
     const word = argv[i];
     if (word === "--") break;
     if (word.startsWith("--")) {
       const name = word.slice(2);
-      if (known.includes(name)) found.push(name);
+      const eq = name.indexOf("=");
+      const key = eq < 0 ? name : name.slice(0, eq);
+      if (valued.includes(key)) {
+        const value = eq < 0 ? argv[++i] : name.slice(eq + 1);
+        if (value === undefined) missing ??= word;
+        else values[key] = value;
+      } else if (known.includes(name)) found.push(name);
       else {
         unknown ??= word;
         rest.push(word);
@@ -252,5 +268,5 @@ export function splitLongOptions(
     }
   }
   rest.push(...argv.slice(i));
-  return { found, rest, unknown };
+  return valued.length === 0 ? { found, rest, unknown } : { found, rest, unknown, values, missing };
 }

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { getopt, splitLongOptions } from "./getopt.ts";
+import { getopt, type LongOptionSplit, splitLongOptions } from "./getopt.ts";
 import { type CliOutcome, exitWith, lines, runWith } from "./outcome.ts";
 import { OptionValueError, parseInteger, parseU64 } from "./numbers.ts";
 
@@ -326,9 +326,19 @@ export function parsePktGenArgs(
   argv: readonly string[],
   options: PktGenParseOptions = {},
 ): CliOutcome<PktGenPlan> {
-  const numbers = takeNumberOptions(argv);
-  if ("error" in numbers) return bad(numbers.error);
-  const long = splitLongOptions(numbers.rest, PKT_GEN_OPTSTRING, ["help", "json"]);
+  const long = splitLongOptions(
+    argv,
+    PKT_GEN_OPTSTRING,
+    ["help", "json"],
+    NUMBER_OPTIONS.map((o) => o.name),
+  );
+  let numbers: Record<string, number>;
+  try {
+    numbers = numberOptions(long);
+  } catch (e) {
+    if (e instanceof OptionValueError) return bad(e.message);
+    throw e;
+  }
   if (long.unknown !== undefined) {
     return bad(`unrecognized option '${long.unknown}'`, true);
   }
@@ -371,7 +381,7 @@ export function parsePktGenArgs(
     virtHeader: 0,
     verbose: 0,
     json: long.found.includes("json"),
-    spinUs: numbers.values.spin ?? DEFAULT_SPIN_US,
+    spinUs: numbers.spin ?? DEFAULT_SPIN_US,
   };
   const int = (o: string, t: string, min: number, what: string, max?: number): number =>
     parseInteger(o, t, { min, max, what });
@@ -539,7 +549,7 @@ export function parsePktGenArgs(
     }
     const src = parseIpRange("-s", srcText, plan.af);
     const dst = parseIpRange("-d", dstText, plan.af);
-    if (numbers.values.vlan !== undefined) plan.vlan = numbers.values.vlan;
+    if (numbers.vlan !== undefined) plan.vlan = numbers.vlan;
     if (src.start !== src.end || src.port0 !== src.port1) plan.options |= PKT_GEN_OPT.COPY;
     if (dst.start !== dst.end || dst.port0 !== dst.port1) plan.options |= PKT_GEN_OPT.COPY;
     return runWith({ ...plan, src, dst });
@@ -563,57 +573,20 @@ const NUMBER_OPTIONS: readonly NumberOption[] = [
   { name: "spin", min: 0, max: MAX_SPIN_US, what: "a time in microseconds" },
 ];
 
-/**
- * Takes the long options with a number value (`--vlan VID`, `--spin USEC`,
- * also as `--name=VALUE`) out of a command line (words in option position
- * only, as {@linkcode splitLongOptions} reads them) and checks their values.
- * The last one given wins.
- *
- * @example
- * ```ts
- * import { takeNumberOptions } from "./pkt_gen_args.ts";
- * console.log(takeNumberOptions(["-f", "tx", "--vlan", "10"]));
- * // { rest: ["-f", "tx"], values: { vlan: 10 } }
- * ```
- */
-export function takeNumberOptions(
-  argv: readonly string[],
-): { rest: string[]; values: Record<string, number> } | { error: string } {
-  const takesArg = new Set<string>();
-  for (let i = 0; i < PKT_GEN_OPTSTRING.length; i++) {
-    if (PKT_GEN_OPTSTRING[i + 1] === ":") takesArg.add(PKT_GEN_OPTSTRING[i]);
-  }
-  const rest: string[] = [];
-  const values: Record<string, number> = {};
-  let i = 0;
-  words: for (; i < argv.length; i++) {
-    const word = argv[i];
-    if (word === "--") break;
-    for (const o of NUMBER_OPTIONS) {
-      const flag = `--${o.name}`;
-      if (word !== flag && !word.startsWith(`${flag}=`)) continue;
-      const text = word === flag ? argv[++i] : word.slice(flag.length + 1);
-      if (text === undefined) return { error: `${flag} needs ${o.what} (${o.min}..${o.max})` };
-      try {
-        values[o.name] = parseInteger(flag, text, { min: o.min, max: o.max, what: o.what });
-      } catch (e) {
-        if (e instanceof OptionValueError) return { error: e.message };
-        throw e;
-      }
-      continue words;
+/** Checks the values of NUMBER_OPTIONS found by splitLongOptions; throws OptionValueError. */
+function numberOptions(long: LongOptionSplit): Record<string, number> {
+  const numbers: Record<string, number> = {};
+  for (const o of NUMBER_OPTIONS) {
+    const flag = `--${o.name}`;
+    if (long.missing === flag) {
+      throw new OptionValueError(`${flag} needs ${o.what} (${o.min}..${o.max})`);
     }
-    rest.push(word);
-    if (!word.startsWith("-") || word.startsWith("--") || word.length < 2) continue;
-    // a short option that takes a value as the last letter: the next word is its value
-    for (let j = 1; j < word.length; j++) {
-      if (takesArg.has(word[j])) {
-        if (j === word.length - 1 && i + 1 < argv.length) rest.push(argv[++i]);
-        break;
-      }
+    const text = long.values?.[o.name];
+    if (text !== undefined) {
+      numbers[o.name] = parseInteger(flag, text, { min: o.min, max: o.max, what: o.what });
     }
   }
-  rest.push(...argv.slice(i));
-  return { rest, values };
+  return numbers;
 }
 
 /**
